@@ -1,0 +1,2 @@
+#!/bin/sh
+exec go tool actionlint .github/workflows/*.yml
