@@ -1,0 +1,137 @@
+package topology
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"os/exec"
+	"runtime"
+	"sync/atomic"
+)
+
+// Driver realises lab declarations on one OS.
+type Driver interface {
+	// Realize builds the lab. On error nothing it created is left behind.
+	Realize(ctx context.Context, lab Lab, opts Options) (Instance, error)
+}
+
+// Options are per-realisation settings.
+type Options struct {
+	// RunID names every object (see ObjectName). Required.
+	RunID string
+	// CaptureFile, when set, receives a pcapng of every frame on every link.
+	CaptureFile string
+}
+
+// Instance is a realised lab.
+type Instance interface {
+	Lab() *Lab
+	SUT() SUT
+	// Port is the raw endpoint on the far side of a link, where the emulated
+	// peers of that link send and receive.
+	Port(link string) *Port
+	// Close stops the ports, flushes the capture and removes every object.
+	Close() error
+}
+
+// SUT is the system under test as the checks see it.
+type SUT interface {
+	// Do runs fn with the network context of the SUT (Linux: on a locked OS
+	// thread inside the SUT namespace, which is discarded afterwards). Sockets
+	// created inside fn belong to the SUT's stack for their whole life.
+	Do(fn func() error) error
+	// Start starts cmd in the SUT's network context.
+	Start(cmd *exec.Cmd) error
+	// Shell runs a POSIX shell script in the SUT's network context and returns
+	// its combined output.
+	Shell(ctx context.Context, script string, env []string) ([]byte, error)
+	// Interface is the SUT's interface name on a link.
+	Interface(link string) string
+	Addresses(link string) ([]Address, error)
+	// Routes lists the SUT's IPv6 routes, source-specific ones with their Src.
+	Routes() ([]RouteEntry, error)
+	// RouteGet asks the SUT which route it would use from src (may be invalid:
+	// unspecified) to dst: the routing table's opinion, to set beside the wire's.
+	RouteGet(dst, src netip.Addr) (RouteEntry, error)
+	Neighbors() ([]Neighbor, error)
+}
+
+// Address is an address on a SUT interface.
+type Address struct {
+	Prefix     netip.Prefix `json:"prefix"`
+	Tentative  bool         `json:"tentative,omitempty"`
+	Deprecated bool         `json:"deprecated,omitempty"`
+	Autoconf   bool         `json:"autoconf,omitempty"`
+}
+
+// RouteEntry is a route as the SUT's table reports it.
+type RouteEntry struct {
+	Dst       netip.Prefix `json:"dst"`
+	Src       netip.Prefix `json:"src,omitzero"`
+	Gateway   netip.Addr   `json:"gateway,omitzero"`
+	Interface string       `json:"interface,omitempty"`
+	PrefSrc   netip.Addr   `json:"prefsrc,omitzero"`
+	Proto     string       `json:"proto,omitempty"`
+	Metric    int          `json:"metric,omitempty"`
+	Pref      string       `json:"pref,omitempty"`
+	// Error is set when the lookup found no usable route (e.g. unreachable).
+	Error string `json:"error,omitempty"`
+}
+
+// String renders the route the way `ip -6 route` would, for evidence.
+func (r RouteEntry) String() string {
+	s := r.Dst.String()
+	if r.Dst.Bits() == 0 {
+		s = "default"
+	}
+	if r.Src.IsValid() {
+		s += " from " + r.Src.String()
+	}
+	if r.Gateway.IsValid() {
+		s += " via " + r.Gateway.String()
+	}
+	if r.Interface != "" {
+		s += " dev " + r.Interface
+	}
+	if r.PrefSrc.IsValid() {
+		s += " src " + r.PrefSrc.String()
+	}
+	if r.Proto != "" {
+		s += " proto " + r.Proto
+	}
+	if r.Metric != 0 {
+		s += fmt.Sprintf(" metric %d", r.Metric)
+	}
+	if r.Pref != "" {
+		s += " pref " + r.Pref
+	}
+	if r.Error != "" {
+		s += " (" + r.Error + ")"
+	}
+	return s
+}
+
+// Neighbor is a neighbour-cache entry.
+type Neighbor struct {
+	Addr      netip.Addr `json:"addr"`
+	MAC       string     `json:"mac,omitempty"`
+	Interface string     `json:"interface"`
+	State     string     `json:"state"`
+	Router    bool       `json:"router,omitempty"`
+}
+
+var labSeq atomic.Int64
+
+// nextSeq numbers labs within one process so names never collide.
+func nextSeq() int { return int(labSeq.Add(1)) }
+
+// ForThisOS returns the driver for the running OS.
+func ForThisOS() (Driver, error) {
+	if newOSDriver == nil {
+		return nil, fmt.Errorf("no lab driver for %s: netconform runs labs on linux and darwin", runtime.GOOS)
+	}
+	return newOSDriver()
+}
+
+// newOSDriver is set by the per-OS driver file.
+var newOSDriver func() (Driver, error)
