@@ -408,3 +408,12 @@ func (s *linuxSUT) Neighbors() ([]Neighbor, error) {
 	}
 	return out, nil
 }
+
+// Namespace is the name of the SUT's namespace under /run/netns, so profile
+// commands and people can `ip netns exec` into it.
+func (s *linuxSUT) Namespace() string {
+	if len(s.names) > 0 {
+		return s.names[0]
+	}
+	return ""
+}

@@ -1,0 +1,163 @@
+// Package harness gives a check what it needs around the kernel it tests: a
+// lab realised with its capture in the check's evidence directory, the run's
+// SUT profile applied to it, and table dumps saved as evidence. It is shared by
+// the ipv6, sockets and cfil checks and knows nothing of Ginkgo.
+package harness
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+
+	"github.com/netconform/netconform/config"
+	"github.com/netconform/netconform/topology"
+)
+
+// Env is one check's environment.
+type Env struct {
+	Driver topology.Driver
+	RunID  string
+	// ReleaseDir is OUT/<release-id>: evidence paths are relative to it.
+	ReleaseDir  string
+	CheckID     string
+	ProfileName string
+	Profile     config.Profile
+	// Log receives progress lines (GinkgoWriter in the suites).
+	Log io.Writer
+}
+
+// ProfileError means the SUT profile could not be applied: the run has no
+// verdict to give for the check.
+type ProfileError struct {
+	Profile string
+	Command string
+	Output  string
+	Err     error
+}
+
+func (e *ProfileError) Error() string {
+	out := strings.TrimSpace(e.Output)
+	if len(out) > 400 {
+		out = out[:400] + "..."
+	}
+	return fmt.Sprintf("profile %q: command %q failed (%v): %s", e.Profile, e.Command, e.Err, out)
+}
+
+func (e *ProfileError) Unwrap() error { return e.Err }
+
+// Logf writes a progress line.
+func (e *Env) Logf(format string, args ...any) {
+	if e.Log != nil {
+		fmt.Fprintf(e.Log, format+"\n", args...)
+	}
+}
+
+// EvidencePath returns the absolute path of an evidence file of this check and
+// the path to record (relative to the release directory).
+func (e *Env) EvidencePath(name string) (abs, rel string, err error) {
+	rel = filepath.Join("evidence", e.CheckID, name)
+	abs = filepath.Join(e.ReleaseDir, rel)
+	if err := os.MkdirAll(filepath.Dir(abs), 0o755); err != nil {
+		return "", "", fmt.Errorf("evidence directory: %w", err)
+	}
+	return abs, rel, nil
+}
+
+// Lab is a realised lab with the evidence it has produced so far.
+type Lab struct {
+	topology.Instance
+	env      *Env
+	tag      string
+	Evidence []string
+}
+
+// Realize builds lab for this check, captures its links into
+// evidence/<check>/<tag>.pcapng, and applies the profile. The caller must
+// Close the result (also on error paths: it is nil when Realize fails).
+func (e *Env) Realize(ctx context.Context, lab topology.Lab, tag string) (*Lab, error) {
+	if len(e.Profile.Commands) > 0 && runtime.GOOS == "darwin" && !e.Profile.AllowOnDarwin {
+		return nil, &ProfileError{Profile: e.ProfileName, Command: e.Profile.Commands[0],
+			Err: errors.New("refused: on macOS the SUT is this machine itself; set allow_on_darwin: true in the profile to run its commands here")}
+	}
+	abs, rel, err := e.EvidencePath(tag + ".pcapng")
+	if err != nil {
+		return nil, err
+	}
+	inst, err := e.Driver.Realize(ctx, lab, topology.Options{RunID: e.RunID, CaptureFile: abs})
+	if err != nil {
+		return nil, fmt.Errorf("build lab %s: %w", lab.Name, err)
+	}
+	l := &Lab{Instance: inst, env: e, tag: tag, Evidence: []string{rel}}
+	env := topology.Facts(e.RunID, inst)
+	for _, cmd := range e.Profile.Commands {
+		out, err := inst.SUT().Shell(ctx, cmd, env)
+		if err != nil {
+			inst.Close()
+			return nil, &ProfileError{Profile: e.ProfileName, Command: cmd, Output: string(out), Err: err}
+		}
+		e.Logf("profile %s: %s: ok", e.ProfileName, cmd)
+	}
+	return l, nil
+}
+
+// SaveTables writes the SUT's addresses, routes and neighbours, as the kernel
+// reports them now, to evidence/<check>/<tag>-<moment>-tables.txt.
+func (l *Lab) SaveTables(moment string) error {
+	abs, rel, err := l.env.EvidencePath(l.tag + "-" + moment + "-tables.txt")
+	if err != nil {
+		return err
+	}
+	var b strings.Builder
+	sut := l.SUT()
+	fmt.Fprintf(&b, "# lab %s, %s: the SUT's tables as its kernel reports them\n", l.Lab().Name, moment)
+	for _, link := range l.Lab().Links {
+		addrs, err := sut.Addresses(link.Name)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(&b, "\n## addresses on %s\n", sut.Interface(link.Name))
+		for _, a := range addrs {
+			flags := ""
+			if a.Tentative {
+				flags += " tentative"
+			}
+			if a.Deprecated {
+				flags += " deprecated"
+			}
+			if a.Autoconf {
+				flags += " autoconf"
+			}
+			fmt.Fprintf(&b, "%s%s\n", a.Prefix, flags)
+		}
+	}
+	routes, err := sut.Routes()
+	if err != nil {
+		return err
+	}
+	b.WriteString("\n## IPv6 routes (main table)\n")
+	for _, r := range routes {
+		b.WriteString(r.String() + "\n")
+	}
+	neigh, err := sut.Neighbors()
+	if err != nil {
+		return err
+	}
+	b.WriteString("\n## neighbours\n")
+	for _, n := range neigh {
+		router := ""
+		if n.Router {
+			router = " router"
+		}
+		fmt.Fprintf(&b, "%s dev %s lladdr %s%s %s\n", n.Addr, n.Interface, n.MAC, router, n.State)
+	}
+	if err := os.WriteFile(abs, []byte(b.String()), 0o644); err != nil {
+		return err
+	}
+	l.Evidence = append(l.Evidence, rel)
+	return nil
+}

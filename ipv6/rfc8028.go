@@ -1,0 +1,232 @@
+package ipv6
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/netip"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/netconform/netconform/check"
+	"github.com/netconform/netconform/config"
+	"github.com/netconform/netconform/harness"
+	"github.com/netconform/netconform/topology"
+)
+
+// Check ids are stable public names: reports across releases are keyed by them.
+const (
+	IDSameLink       = "ipv6.rfc8028.same-link"
+	IDMultiInterface = "ipv6.rfc8028.multi-interface"
+	IDRule55         = "ipv6.rfc6724.rule5-5"
+)
+
+// SourceObservation is what one source address did in one RA order.
+type SourceObservation struct {
+	RAOrder   []string     `json:"ra_order"`
+	Source    netip.Addr   `json:"source"`
+	Interface string       `json:"interface"`
+	Prefix    netip.Prefix `json:"prefix"`
+	// Expected are the routers that advertised the source's prefix.
+	Expected   []string `json:"expected_routers"`
+	Sent       int      `json:"sent"`
+	SendErrors []string `json:"send_errors,omitempty"`
+	// Wire is where the datagrams went, by first-hop MAC: the verdict's basis.
+	Wire []Hop `json:"wire"`
+	// Table is what the SUT's routing table says for this source and the
+	// destination (route get), and TableRouter the router it names.
+	Table       topology.RouteEntry `json:"table"`
+	TableRouter string              `json:"table_router"`
+	TableAgrees bool                `json:"table_agrees"`
+}
+
+func orderString(o []string) string { return strings.Join(o, ",") }
+
+// JudgeSources gives the RFC 8028 verdict over every source in every order: a
+// datagram whose source is in prefix P must reach a router that advertised P.
+func JudgeSources(obs []SourceObservation) (check.Verdict, string) {
+	var wrong, silent, disagree []string
+	for _, o := range obs {
+		total := 0
+		for _, h := range o.Wire {
+			total += h.Frames
+			if !slices.Contains(o.Expected, h.Router) {
+				wrong = append(wrong, fmt.Sprintf("RA order %s: %d of %d datagrams from %s (in %s, advertised by router %s) went to %s",
+					orderString(o.RAOrder), h.Frames, o.Sent, o.Source, o.Prefix, strings.Join(o.Expected, "/"), h))
+			}
+		}
+		if total == 0 {
+			silent = append(silent, fmt.Sprintf("RA order %s: none of the %d datagrams from %s reached the wire (socket errors: %s)",
+				orderString(o.RAOrder), o.Sent, o.Source, orNone(o.SendErrors)))
+		}
+		if !o.TableAgrees && total > 0 {
+			disagree = append(disagree, fmt.Sprintf("RA order %s, source %s: the routing table says %s, the wire shows %s",
+				orderString(o.RAOrder), o.Source, o.Table, hopList(o.Wire)))
+		}
+	}
+	note := ""
+	if len(disagree) > 0 {
+		note = "; the routing table disagrees with the wire: " + strings.Join(disagree, "; ")
+	}
+	switch {
+	case len(wrong) > 0:
+		return check.Fail, "traffic left via a router that did not advertise its source prefix: " + strings.Join(wrong, "; ") + note
+	case len(silent) > 0:
+		return check.Error, "cannot decide: " + strings.Join(silent, "; ") + note
+	case len(obs) == 0:
+		return check.Error, "cannot decide: no source was tested"
+	}
+	return check.Pass, fmt.Sprintf("every source (%d observations over %d RA orders) left via a router that advertised its prefix%s",
+		len(obs), countOrders(obs), note)
+}
+
+func countOrders(obs []SourceObservation) int {
+	seen := map[string]bool{}
+	for _, o := range obs {
+		seen[orderString(o.RAOrder)] = true
+	}
+	return len(seen)
+}
+
+func orNone(s []string) string {
+	if len(s) == 0 {
+		return "none"
+	}
+	return strings.Join(s, ", ")
+}
+
+func hopList(hs []Hop) string {
+	var s []string
+	for _, h := range hs {
+		s = append(s, h.String())
+	}
+	return strings.Join(s, " and ")
+}
+
+// learn has the routers advertise in order, waiting after each until the SUT
+// holds an address in each of its prefixes, so the SUT learns them in exactly
+// that order. It returns the SUT's address per prefix.
+func learn(ctx context.Context, lab *harness.Lab, routers map[string]*Router, order []string, p config.IPv6Params) (map[netip.Prefix]netip.Addr, error) {
+	addrs := map[netip.Prefix]netip.Addr{}
+	for _, name := range order {
+		r := routers[name]
+		if err := r.Advertise(); err != nil {
+			return nil, err
+		}
+		link := linkOf(lab.Lab(), name)
+		for _, prefix := range r.Decl().Prefixes {
+			a, err := awaitSLAAC(ctx, lab.SUT(), link, prefix, p.SettleTimeout)
+			if err != nil {
+				return nil, err
+			}
+			addrs[prefix] = a
+		}
+	}
+	return addrs, nil
+}
+
+func linkOf(lab *topology.Lab, router string) string {
+	for _, r := range lab.Routers() {
+		if r.Name == router {
+			return r.Link
+		}
+	}
+	return ""
+}
+
+func startRouters(lab *harness.Lab) map[string]*Router {
+	rs := map[string]*Router{}
+	for _, r := range lab.Lab().Routers() {
+		rs[r.Name] = StartRouter(lab.Port(r.Link), r.Router)
+	}
+	return rs
+}
+
+func routerErrs(rs map[string]*Router) error {
+	var errs []error
+	for _, r := range rs {
+		errs = append(errs, r.Err())
+	}
+	return errors.Join(errs...)
+}
+
+// SameLink checks RFC 8028 §3 on one link with two routers.
+func SameLink(ctx context.Context, env *harness.Env, p config.IPv6Params) check.Result {
+	return sourcesCheck(ctx, env, p, check.Result{ID: IDSameLink, Spec: "RFC 8028 §3",
+		Title: "One link, two routers: each source address leaves via the router that advertised its prefix"}, SameLinkLab())
+}
+
+// MultiInterface checks RFC 8028 §3 with one router per interface.
+func MultiInterface(ctx context.Context, env *harness.Env, p config.IPv6Params) check.Result {
+	return sourcesCheck(ctx, env, p, check.Result{ID: IDMultiInterface, Spec: "RFC 8028 §3",
+		Title: "Two interfaces, one router each: each interface's address leaves through that interface to its router"}, MultiInterfaceLab())
+}
+
+func sourcesCheck(ctx context.Context, env *harness.Env, p config.IPv6Params, res check.Result, decl topology.Lab) check.Result {
+	start := time.Now()
+	defer func() { res.Duration = check.Duration(time.Since(start)) }()
+	var obs []SourceObservation
+	for _, order := range raOrders(decl) {
+		o, evidence, err := observeSources(ctx, env, p, decl, order)
+		res.Evidence = append(res.Evidence, evidence...)
+		if err != nil {
+			res.Errorf("RA order %s: %v", orderString(order), err)
+			_ = res.Observe(obs)
+			return res
+		}
+		obs = append(obs, o...)
+	}
+	res.Verdict, res.Reason = JudgeSources(obs)
+	if err := res.Observe(obs); err != nil {
+		res.Errorf("%v", err)
+	}
+	return res
+}
+
+func observeSources(ctx context.Context, env *harness.Env, p config.IPv6Params, decl topology.Lab, order []string) ([]SourceObservation, []string, error) {
+	tag := decl.Name + "-" + strings.Join(order, "")
+	lab, err := env.Realize(ctx, decl, tag)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer lab.Close()
+	routers := startRouters(lab)
+	addrs, err := learn(ctx, lab, routers, order, p)
+	if err != nil {
+		return nil, lab.Evidence, err
+	}
+	if err := lab.SaveTables("before"); err != nil {
+		return nil, lab.Evidence, err
+	}
+	l := lab.Lab()
+	ports := portsOf(lab)
+	var obs []SourceObservation
+	for _, r := range l.Routers() {
+		for _, prefix := range r.Prefixes {
+			src := addrs[prefix]
+			msgTag := tag + " " + src.String()
+			_, sendErrs, err := sendUDP(lab.SUT(), src, offLink, p.Datagrams, msgTag)
+			if err != nil {
+				return nil, lab.Evidence, err
+			}
+			awaitWire(ctx, ports, p.WireTimeout, func() bool { return len(fromSource(ports, offLink, src, msgTag)) >= p.Datagrams })
+			table, err := lab.SUT().RouteGet(offLink, src)
+			if err != nil {
+				return nil, lab.Evidence, err
+			}
+			o := SourceObservation{RAOrder: order, Source: src, Interface: r.SUTIf, Prefix: prefix,
+				Expected: advertisers(l, src), Sent: p.Datagrams, SendErrors: sendErrs,
+				Wire: hops(l, fromSource(ports, offLink, src, msgTag)), Table: table, TableRouter: routerOf(l, table)}
+			o.TableAgrees = len(o.Wire) == 1 && o.Wire[0].Router == o.TableRouter
+			obs = append(obs, o)
+		}
+	}
+	if err := lab.SaveTables("after"); err != nil {
+		return nil, lab.Evidence, err
+	}
+	if err := routerErrs(routers); err != nil {
+		return nil, lab.Evidence, err
+	}
+	return obs, lab.Evidence, nil
+}

@@ -1,0 +1,152 @@
+package ipv6
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/netconform/netconform/check"
+	"github.com/netconform/netconform/config"
+	"github.com/netconform/netconform/harness"
+	"github.com/netconform/netconform/topology"
+)
+
+// Rule55Observation is what an unbound socket did towards one destination.
+type Rule55Observation struct {
+	RAOrder     []string   `json:"ra_order"`
+	Destination netip.Addr `json:"destination"`
+	// Near is the prefix the destination shares the longest prefix with: the
+	// one RFC 6724 rule 8 alone would pick a source from.
+	Near netip.Prefix `json:"near"`
+	// Source is what the kernel chose; SourceRouters advertised its prefix.
+	Source        netip.Addr          `json:"source"`
+	SourceRouters []string            `json:"source_routers"`
+	Sent          int                 `json:"sent"`
+	SendErrors    []string            `json:"send_errors,omitempty"`
+	Wire          []Hop               `json:"wire"`
+	Table         topology.RouteEntry `json:"table"`
+	TableRouter   string              `json:"table_router"`
+	TableAgrees   bool                `json:"table_agrees"`
+}
+
+// rule55Destinations are off-link destinations each closer (longest common
+// prefix) to one router's prefix than to the other's: a stack that picks the
+// source by rule 8 before looking at the next hop shows it on one of them.
+func rule55Destinations() []struct {
+	dst  netip.Addr
+	near netip.Prefix
+} {
+	return []struct {
+		dst  netip.Addr
+		near netip.Prefix
+	}{
+		{netip.MustParseAddr("2001:db8:a:ffff::1"), prefixA},
+		{netip.MustParseAddr("2001:db8:b:ffff::1"), prefixB},
+	}
+}
+
+// JudgeRule55: the source the kernel chose must lie in a prefix advertised by
+// the router the datagrams went to (RFC 6724 §5, rule 5.5, as RFC 8028 §3 asks).
+func JudgeRule55(obs []Rule55Observation) (check.Verdict, string) {
+	var wrong, silent, disagree []string
+	for _, o := range obs {
+		total := 0
+		for _, h := range o.Wire {
+			total += h.Frames
+			if !slices.Contains(o.SourceRouters, h.Router) {
+				wrong = append(wrong, fmt.Sprintf("RA order %s, destination %s: the kernel chose source %s (advertised by router %s) but sent to %s",
+					orderString(o.RAOrder), o.Destination, o.Source, strings.Join(o.SourceRouters, "/"), h))
+			}
+		}
+		if total == 0 {
+			silent = append(silent, fmt.Sprintf("RA order %s: nothing to %s reached the wire (socket errors: %s)", orderString(o.RAOrder), o.Destination, orNone(o.SendErrors)))
+		}
+		if !o.TableAgrees && total > 0 {
+			disagree = append(disagree, fmt.Sprintf("RA order %s, destination %s: the routing table says %s, the wire shows %s",
+				orderString(o.RAOrder), o.Destination, o.Table, hopList(o.Wire)))
+		}
+	}
+	note := ""
+	if len(disagree) > 0 {
+		note = "; the routing table disagrees with the wire: " + strings.Join(disagree, "; ")
+	}
+	switch {
+	case len(wrong) > 0:
+		return check.Fail, "source address and first hop disagree: " + strings.Join(wrong, "; ") + note
+	case len(silent) > 0:
+		return check.Error, "cannot decide: " + strings.Join(silent, "; ") + note
+	case len(obs) == 0:
+		return check.Error, "cannot decide: no destination was tested"
+	}
+	return check.Pass, fmt.Sprintf("for every destination (%d observations over %d RA orders) the chosen source lies in a prefix of the chosen router%s", len(obs), len(obs)/len(rule55Destinations()), note)
+}
+
+// Rule55 checks that an unbound socket's source address and first hop agree.
+func Rule55(ctx context.Context, env *harness.Env, p config.IPv6Params) check.Result {
+	res := check.Result{ID: IDRule55, Spec: "RFC 6724 §5 rule 5.5; RFC 8028 §3",
+		Title: "Unbound socket: the chosen source lies in a prefix advertised by the chosen first-hop router"}
+	start := time.Now()
+	defer func() { res.Duration = check.Duration(time.Since(start)) }()
+	decl := SameLinkLab()
+	var obs []Rule55Observation
+	for _, order := range raOrders(decl) {
+		o, evidence, err := observeRule55(ctx, env, p, decl, order)
+		res.Evidence = append(res.Evidence, evidence...)
+		if err != nil {
+			res.Errorf("RA order %s: %v", orderString(order), err)
+			_ = res.Observe(obs)
+			return res
+		}
+		obs = append(obs, o...)
+	}
+	res.Verdict, res.Reason = JudgeRule55(obs)
+	if err := res.Observe(obs); err != nil {
+		res.Errorf("%v", err)
+	}
+	return res
+}
+
+func observeRule55(ctx context.Context, env *harness.Env, p config.IPv6Params, decl topology.Lab, order []string) ([]Rule55Observation, []string, error) {
+	tag := "rule55-" + strings.Join(order, "")
+	lab, err := env.Realize(ctx, decl, tag)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer lab.Close()
+	routers := startRouters(lab)
+	if _, err := learn(ctx, lab, routers, order, p); err != nil {
+		return nil, lab.Evidence, err
+	}
+	if err := lab.SaveTables("before"); err != nil {
+		return nil, lab.Evidence, err
+	}
+	l := lab.Lab()
+	ports := portsOf(lab)
+	var obs []Rule55Observation
+	for _, d := range rule55Destinations() {
+		msgTag := tag + " " + d.dst.String()
+		src, sendErrs, err := sendUDP(lab.SUT(), netip.Addr{}, d.dst, p.Datagrams, msgTag)
+		if err != nil {
+			return nil, lab.Evidence, err
+		}
+		awaitWire(ctx, ports, p.WireTimeout, func() bool { return len(fromSource(ports, d.dst, src, msgTag)) >= p.Datagrams })
+		table, err := lab.SUT().RouteGet(d.dst, netip.Addr{})
+		if err != nil {
+			return nil, lab.Evidence, err
+		}
+		o := Rule55Observation{RAOrder: order, Destination: d.dst, Near: d.near, Source: src, SourceRouters: advertisers(l, src),
+			Sent: p.Datagrams, SendErrors: sendErrs, Wire: hops(l, fromSource(ports, d.dst, src, msgTag)), Table: table, TableRouter: routerOf(l, table)}
+		o.TableAgrees = len(o.Wire) == 1 && o.Wire[0].Router == o.TableRouter
+		obs = append(obs, o)
+	}
+	if err := lab.SaveTables("after"); err != nil {
+		return nil, lab.Evidence, err
+	}
+	if err := routerErrs(routers); err != nil {
+		return nil, lab.Evidence, err
+	}
+	return obs, lab.Evidence, nil
+}
