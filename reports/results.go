@@ -1,0 +1,148 @@
+// Package reports holds netconform's results format (results.json, schema
+// version 1, documented in docs/results-schema.md) and what is derived from
+// it: the release identity, known-failure expectations and the run's exit
+// status.
+package reports
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/netconform/netconform/check"
+)
+
+// SchemaVersion is the version this code writes and the only one it reads.
+const SchemaVersion = 1
+
+// Schema identifies the format inside the file, so a foreign JSON file is
+// told apart from an old or new netconform one.
+const Schema = "https://github.com/netconform/netconform/schema/results"
+
+// Results is one run on one OS release: OUT/<release-id>/results.json.
+type Results struct {
+	Schema        string        `json:"schema"`
+	SchemaVersion int           `json:"schema_version"`
+	Run           Run           `json:"run"`
+	Release       Release       `json:"release"`
+	Checks        []CheckResult `json:"checks"`
+}
+
+// Run describes the run itself.
+type Run struct {
+	ID           string    `json:"id"`
+	Start        time.Time `json:"start"`
+	End          time.Time `json:"end"`
+	ToolVersion  string    `json:"tool_version"`
+	Profile      string    `json:"profile"`
+	ConfigDigest string    `json:"config_digest"`
+	LabelFilter  string    `json:"label_filter,omitempty"`
+	// Interrupted is set when the run was stopped before every check ran.
+	Interrupted bool `json:"interrupted,omitempty"`
+}
+
+// Release identifies the OS release the checks ran on.
+type Release struct {
+	ID      string `json:"id"`      // e.g. linux-6.18.44 or macos-26.5-25F71
+	OS      string `json:"os"`      // linux | macos
+	Name    string `json:"name"`    // e.g. Debian GNU/Linux 12 (bookworm), macOS
+	Version string `json:"version"` // what known failures match: kernel release on Linux, ProductVersion on macOS
+	Build   string `json:"build"`   // distro version id on Linux, BuildVersion on macOS
+	Kernel  string `json:"kernel"`  // uname -sr and version
+	Arch    string `json:"arch"`
+	// Hardware is hw.model on macOS; empty on Linux.
+	Hardware string `json:"hardware,omitempty"`
+}
+
+// CheckResult is a check's result plus what the run knew about it.
+type CheckResult struct {
+	check.Result
+	// Expected is the verdict the configuration expects on this release:
+	// "fail" for a listed known failure, else "pass" (or the verdict itself
+	// for skip).
+	Expected check.Verdict `json:"expected"`
+	// Known is the known-failure entry that applied, if any.
+	Known *KnownFailure `json:"known_failure,omitempty"`
+}
+
+// KnownFailure is the known-failure entry from the configuration.
+type KnownFailure struct {
+	Reason string `json:"reason"`
+	Bug    string `json:"bug"`
+}
+
+// AsExpected reports whether the verdict matches the expectation. Skips are
+// always as expected (they carry their reason); errors never are.
+func (c CheckResult) AsExpected() bool {
+	switch c.Verdict {
+	case check.Skip:
+		return true
+	case check.Error:
+		return false
+	}
+	return c.Verdict == c.Expected
+}
+
+// Write stores r as dir/results.json (atomically: a reader never sees half).
+func Write(dir string, r *Results) error {
+	r.Schema, r.SchemaVersion = Schema, SchemaVersion
+	b, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	tmp := filepath.Join(dir, ".results.json.tmp")
+	if err := os.WriteFile(tmp, append(b, '\n'), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, filepath.Join(dir, "results.json"))
+}
+
+// ErrUnknownSchema is returned for a netconform results file of another
+// schema version.
+var ErrUnknownSchema = errors.New("unknown results schema version")
+
+// Read loads and validates a results.json file. A corrupt, truncated or
+// foreign file is an error naming the file; a newer schema is ErrUnknownSchema.
+func Read(file string) (*Results, error) {
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(file, b)
+}
+
+// Parse is Read on bytes already in memory; name is used in errors.
+func Parse(name string, b []byte) (*Results, error) {
+	var head struct {
+		Schema        string `json:"schema"`
+		SchemaVersion int    `json:"schema_version"`
+	}
+	if err := json.Unmarshal(b, &head); err != nil {
+		return nil, fmt.Errorf("%s: not a results file (corrupt or truncated JSON): %w", name, err)
+	}
+	if head.Schema != Schema {
+		return nil, fmt.Errorf("%s: not a netconform results file (schema %q)", name, head.Schema)
+	}
+	if head.SchemaVersion != SchemaVersion {
+		return nil, fmt.Errorf("%s: %w %d (this netconform reads version %d)", name, ErrUnknownSchema, head.SchemaVersion, SchemaVersion)
+	}
+	var r Results
+	if err := json.Unmarshal(b, &r); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if r.Release.ID == "" || r.Run.ID == "" {
+		return nil, fmt.Errorf("%s: results file lacks release.id or run.id", name)
+	}
+	for i, c := range r.Checks {
+		if c.ID == "" || !c.Verdict.Valid() {
+			return nil, fmt.Errorf("%s: checks[%d] has no id or an invalid verdict %q", name, i, c.Verdict)
+		}
+	}
+	return &r, nil
+}
