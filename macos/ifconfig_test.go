@@ -126,7 +126,7 @@ func TestParseIfconfigOdd(t *testing.T) {
 		t.Fatalf("%d interfaces", len(ifs))
 	}
 	f7 := ifs[0]
-	if len(f7.Inet6) != 1 || !f7.Inet6[0].Has("duplicated") || len(f7.Raw) != 7 {
+	if len(f7.Inet6) != 1 || !f7.Inet6[0].Has("duplicated") || len(f7.Raw) != 6 {
 		t.Errorf("feth7 %+v", f7)
 	}
 	if ifs[1].HasFlag("UP") {
