@@ -14,14 +14,6 @@ import (
 
 const netnsDir = "/run/netns"
 
-// Leftover is a namespace found by Cleanup.
-type Leftover struct {
-	Name  string
-	RunID string
-	PID   int
-	Alive bool // the owning process still runs
-}
-
 // Leftovers lists the namespaces netconform runs created that still exist.
 func Leftovers() ([]Leftover, error) {
 	entries, err := os.ReadDir(netnsDir)

@@ -46,3 +46,12 @@ func ObjectOwner(name string) (runID string, pid int, ok bool) {
 	}
 	return m[1], pid, true
 }
+
+// Leftover is a lab object (a namespace on Linux, an interface on macOS)
+// found by Cleanup.
+type Leftover struct {
+	Name  string
+	RunID string
+	PID   int
+	Alive bool // the owning process still runs
+}
