@@ -1,0 +1,135 @@
+package html
+
+import (
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/netconform/netconform/reports"
+)
+
+type checkView struct {
+	reports.CheckResult
+	Anchor     string
+	AsExpected bool
+	Duration   string
+	Obs        obsView
+	Evidence   []evidenceLink
+	BugURL     string
+}
+
+// obsView holds exactly one rendering of a check's observations.
+type obsView struct {
+	None    bool
+	Invalid string // the observations were not valid JSON: shown as text
+	RA      []raTable
+	Churn   *churnView
+	Generic *node
+}
+
+type evidenceLink struct {
+	Path   string
+	Href   string
+	Exists bool
+}
+
+func newCheckView(pageDir, resultsDir string, c reports.CheckResult) checkView {
+	v := checkView{CheckResult: c, Anchor: Anchor(c.ID), AsExpected: c.AsExpected(),
+		Duration: time.Duration(c.Duration).Round(time.Millisecond).String()}
+	if c.Known != nil {
+		v.BugURL = BugURL(c.Known.Bug)
+	}
+	v.Obs = observations(c.ID, c.Observations)
+	for _, e := range c.Evidence {
+		v.Evidence = append(v.Evidence, evidenceOf(pageDir, resultsDir, e))
+	}
+	return v
+}
+
+func observations(id string, raw []byte) obsView {
+	val, err := parseJSON(raw)
+	if err != nil {
+		return obsView{Invalid: string(raw)}
+	}
+	if val.kind == kNull {
+		return obsView{None: true}
+	}
+	if isRAOrderCheck(id) {
+		if t, ok := raTables(val, id == "ipv6.rfc6724.rule5-5"); ok {
+			return obsView{RA: t}
+		}
+	}
+	if isChurnCheck(id) {
+		if cv, ok := churnOf(val); ok {
+			return obsView{Churn: cv}
+		}
+	}
+	// sockets.mapped-sendto.* and everything else: lists of objects (the
+	// per-datagram outcomes) become tables in the generic rendering.
+	return obsView{Generic: genericNode(val)}
+}
+
+// evidenceOf links an evidence file when it exists as a regular file under
+// resultsDir; a path that is missing, or that climbs out of the results
+// directory, is shown as text only.
+func evidenceOf(pageDir, resultsDir, rel string) evidenceLink {
+	l := evidenceLink{Path: rel}
+	clean := filepath.Clean(filepath.FromSlash(rel))
+	if filepath.IsAbs(clean) || clean == ".." || strings.HasPrefix(clean, ".."+string(filepath.Separator)) {
+		return l
+	}
+	abs := filepath.Join(resultsDir, clean)
+	fi, err := os.Stat(abs)
+	if err != nil || !fi.Mode().IsRegular() {
+		return l
+	}
+	href, ok := RelHref(pageDir, abs)
+	if !ok {
+		return l
+	}
+	l.Href, l.Exists = href, true
+	return l
+}
+
+// RelHref is a relative URL from a page in pageDir to the file target,
+// each path segment escaped, starting with "./" or "../" so no segment is
+// read as a URL scheme.
+func RelHref(pageDir, target string) (string, bool) {
+	from, err1 := filepath.Abs(pageDir)
+	to, err2 := filepath.Abs(target)
+	if err1 != nil || err2 != nil {
+		return "", false
+	}
+	rel, err := filepath.Rel(from, to)
+	if err != nil {
+		return "", false
+	}
+	segs := strings.Split(filepath.ToSlash(rel), "/")
+	for i, s := range segs {
+		segs[i] = url.PathEscape(s)
+	}
+	h := strings.Join(segs, "/")
+	if !strings.HasPrefix(h, "../") {
+		h = "./" + h
+	}
+	return h, true
+}
+
+var feedbackID = regexp.MustCompile(`^FB(\d{5,12})$`)
+
+// BugURL turns a known failure's bug into a link: Feedback Assistant ids
+// (FB12345678) open in Feedback Assistant (for the filer), http(s) URLs are
+// used as they are, anything else has no link.
+func BugURL(bug string) string {
+	bug = strings.TrimSpace(bug)
+	if m := feedbackID.FindStringSubmatch(bug); m != nil {
+		return "https://feedbackassistant.apple.com/feedback/" + m[1]
+	}
+	if u, err := url.Parse(bug); err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" {
+		return u.String()
+	}
+	return ""
+}

@@ -1,0 +1,75 @@
+package html
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/netconform/netconform/reports"
+)
+
+// copyFixture copies a fixture release directory into a temp dir so a test
+// can write report.html beside it without touching testdata.
+func copyFixture(t *testing.T, name string) (string, *reports.Results) {
+	t.Helper()
+	src := filepath.Join("..", "testdata", name)
+	dst := filepath.Join(t.TempDir(), name)
+	err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := reports.Read(filepath.Join(dst, "results.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dst, r
+}
+
+func TestWriteReleaseFixture(t *testing.T) {
+	dir, r := copyFixture(t, "fixture-macos-26.0")
+	if err := WriteRelease(dir, r); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := string(b)
+	if d := os.Getenv("NETCONFORM_KEEP_REPORT"); d != "" {
+		_ = os.WriteFile(d, b, 0o644)
+	}
+	for _, want := range []string{
+		"macOS 26.0", "25A354", "f1x70005", "stock", "fixture", // release and run
+		"✗ disagrees", // RFC 8028 table vs wire
+		"<svg",        // churn chart
+		"silent drop", // mapped-sendto per-datagram table
+		`href="./evidence/ipv6.rfc8028.same-link/samelink-ab.pcapng"`,
+		"samelink-ba.pcapng</code> (missing)",
+		"FB00000001",
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+	if strings.Contains(page, "http://") || strings.Contains(page, "<script") {
+		t.Errorf("release report must load nothing and run no script")
+	}
+	// failures first
+	if i, j := strings.Index(page, `id="check-sockets.churn.stream6"`), strings.Index(page, `id="check-cfil.inject.udp"`); i < 0 || j < 0 || i > j {
+		t.Errorf("failing check should come before passing ones (%d, %d)", i, j)
+	}
+}
