@@ -2,7 +2,7 @@ package ipv6
 
 import (
 	"context"
-	"os"
+	"strings"
 	"testing"
 
 	"github.com/netconform/netconform/check"
@@ -11,15 +11,8 @@ import (
 	"github.com/netconform/netconform/topology"
 )
 
-// sourceRouting is the Linux configuration under which the SUT conforms: one
-// source-specific default per advertised prefix, and no RA-learned default, so
-// an unbound socket's lookup fails first and Linux picks the source before the
-// route (see the source-routing profile in ginkgo.yaml, which this mirrors).
-var sourceRouting = config.Profile{Commands: []string{
-	`for i in $NC_SUT_IFS; do echo 0 > /proc/sys/net/ipv6/conf/$i/accept_ra_defrtr; done`,
-	`echo "$NC_ROUTERS_TSV" | while IFS="$(printf '\t')" read -r name ll mac dev prefixes; do for p in $(echo "$prefixes" | tr , ' '); do ip -6 route add default via "$ll" dev "$dev" from "$p" || exit 1; done; done`,
-}}
-
+// TestChecksOnLinux is the self-validation of each check at package level:
+// stock Linux must fail every check, the source-routing profile must pass it.
 func TestChecksOnLinux(t *testing.T) {
 	if err := topology.CheckPrivileges(); err != nil {
 		t.Skipf("lab test skipped: %v", err)
@@ -28,7 +21,13 @@ func TestChecksOnLinux(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	params := config.IPv6Params{Datagrams: 3, SettleTimeout: 5e9, WireTimeout: 3e9}
+	// The profiles are the shipped ones: this test is what proves that
+	// ginkgo.yaml's source-routing profile makes a Linux SUT conform.
+	cfg, err := config.Load("../ginkgo.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	params := cfg.Params.IPv6
 	checks := []struct {
 		id  string
 		run func(context.Context, *harness.Env, config.IPv6Params) check.Result
@@ -37,11 +36,11 @@ func TestChecksOnLinux(t *testing.T) {
 		name    string
 		profile config.Profile
 		want    check.Verdict
-	}{{"stock", config.Profile{}, check.Fail}, {"source-routing", sourceRouting, check.Pass}}
+	}{{"stock", cfg.Profiles["stock"], check.Fail}, {"source-routing", cfg.Profiles["source-routing"], check.Pass}}
 	for _, c := range checks {
 		for _, p := range profiles {
 			t.Run(c.id+"/"+p.name, func(t *testing.T) {
-				env := &harness.Env{Driver: drv, RunID: topology.NewRunID(), ReleaseDir: t.TempDir(), CheckID: c.id, ProfileName: p.name, Profile: p.profile, Log: os.Stderr}
+				env := &harness.Env{Driver: drv, RunID: topology.NewRunID(), ReleaseDir: t.TempDir(), CheckID: c.id, ProfileName: p.name, Profile: p.profile, Log: testWriter{t}}
 				res := c.run(context.Background(), env, params)
 				t.Logf("%s: %s\n%s", res.Verdict, res.Reason, res.Observations)
 				if res.Verdict != p.want {
@@ -50,4 +49,12 @@ func TestChecksOnLinux(t *testing.T) {
 			})
 		}
 	}
+}
+
+type testWriter struct{ t *testing.T }
+
+func (w testWriter) Write(b []byte) (int, error) {
+	w.t.Helper()
+	w.t.Log(strings.TrimRight(string(b), "\n"))
+	return len(b), nil
 }

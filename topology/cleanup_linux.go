@@ -34,9 +34,21 @@ func Leftovers() ([]Leftover, error) {
 	return out, nil
 }
 
+// processAlive reports whether pid runs. A zombie does not: a killed run
+// whose parent never reaps it (PID 1 in many containers) holds nothing.
 func processAlive(pid int) bool {
-	err := syscall.Kill(pid, 0)
-	return err == nil || errors.Is(err, syscall.EPERM)
+	b, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
+	if err != nil {
+		return false
+	}
+	// pid (comm) state ...: comm may contain spaces and parentheses.
+	s := string(b)
+	i := strings.LastIndexByte(s, ')')
+	if i < 0 || i+2 >= len(s) {
+		return true // unreadable: assume alive, never remove a live run's lab
+	}
+	state := s[i+2]
+	return state != 'Z' && state != 'X'
 }
 
 // Cleanup removes what earlier runs left behind: namespaces whose owner is

@@ -119,7 +119,8 @@ func run(f runFlags, stdout, stderr io.Writer) (int, error) {
 		args = append(args, "--label-filter", labels)
 	}
 	if f.check != "" {
-		args = append(args, "--focus", "^"+regexp.QuoteMeta(f.check)+"$")
+		// Focus matches the full spec text (containers, then the id).
+		args = append(args, "--focus", `(^|\s)`+regexp.QuoteMeta(f.check)+"$")
 	}
 	for _, s := range cfg.Suites {
 		args = append(args, "./suites/"+s)
