@@ -29,6 +29,11 @@ type Env struct {
 	Profile     config.Profile
 	// Log receives progress lines (GinkgoWriter in the suites).
 	Log io.Writer
+	// Setup, when set, runs on every lab after the profile: the
+	// self-validation tests inject their faults here (a filter that drops
+	// the first datagram, a memory limit...). Register undo work with
+	// Lab.OnClose.
+	Setup func(ctx context.Context, lab *Lab) error
 }
 
 // ProfileError means the SUT profile could not be applied: the run has no
@@ -74,6 +79,22 @@ type Lab struct {
 	env      *Env
 	tag      string
 	Evidence []string
+	onClose  []func() error
+}
+
+// OnClose registers fn to run when the lab closes, before the lab itself is
+// removed (last registered, first run).
+func (l *Lab) OnClose(fn func() error) { l.onClose = append(l.onClose, fn) }
+
+// Close undoes what was registered with OnClose, then removes the lab.
+func (l *Lab) Close() error {
+	var errs []error
+	for i := len(l.onClose) - 1; i >= 0; i-- {
+		errs = append(errs, l.onClose[i]())
+	}
+	l.onClose = nil
+	errs = append(errs, l.Instance.Close())
+	return errors.Join(errs...)
 }
 
 // Realize builds lab for this check, captures its links into
@@ -101,6 +122,12 @@ func (e *Env) Realize(ctx context.Context, lab topology.Lab, tag string) (*Lab, 
 			return nil, &ProfileError{Profile: e.ProfileName, Command: cmd, Output: string(out), Err: err}
 		}
 		e.Logf("profile %s: %s: ok", e.ProfileName, cmd)
+	}
+	if e.Setup != nil {
+		if err := e.Setup(ctx, l); err != nil {
+			l.Close()
+			return nil, fmt.Errorf("setup of lab %s: %w", lab.Name, err)
+		}
 	}
 	return l, nil
 }
