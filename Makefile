@@ -34,7 +34,7 @@ test:
 	@# darwin test binaries must build too: compile them all, run none.
 	GOOS=darwin GOARCH=arm64 $(GO) test -count=1 -exec /bin/true ./... >/dev/null
 	$(GO) test -count=1 -timeout 20m $(TEST_PKGS)
-	./.ci/actionlint.sh
+	$(GO) tool actionlint .github/workflows/*.yml
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 50x -count 5 ./topology/

@@ -2,6 +2,7 @@ package topology
 
 import (
 	"context"
+	"github.com/gopacket/gopacket/pcapgo"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -103,8 +104,30 @@ func TestRealizeAndClose(t *testing.T) {
 	if after := namespaces(t); len(after) != len(before) {
 		t.Errorf("namespaces before %v, after %v", before, after)
 	}
-	if st, err := os.Stat(capture); err != nil || st.Size() == 0 {
-		t.Errorf("capture %s not written: %v", capture, err)
+	// The capture must be a pcapng a person can open: one interface per
+	// link, holding the SUT's frames.
+	f, err := os.Open(capture)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r, err := pcapgo.NewNgReader(f, pcapgo.DefaultNgReaderOptions)
+	if err != nil {
+		t.Fatalf("capture is not pcapng: %v", err)
+	}
+	frames := 0
+	for {
+		_, ci, err := r.ReadPacketData()
+		if err != nil {
+			break
+		}
+		frames++
+		if intf, err := r.Interface(ci.InterfaceIndex); err != nil || intf.Name != "l0" {
+			t.Errorf("frame on capture interface %d (%v, %v), want link l0", ci.InterfaceIndex, intf.Name, err)
+		}
+	}
+	if frames == 0 {
+		t.Error("capture holds no frame")
 	}
 }
 
