@@ -2,13 +2,14 @@ package topology
 
 import (
 	"context"
-	"github.com/gopacket/gopacket/pcapgo"
 	"net/netip"
 	"os"
 	"path/filepath"
 	"sort"
 	"testing"
 	"time"
+
+	"github.com/gopacket/gopacket/pcapgo"
 )
 
 func needPrivileges(tb testing.TB) {

@@ -1,6 +1,7 @@
 package html
 
 import (
+	"html/template"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -27,7 +28,7 @@ type obsView struct {
 	Invalid string // the observations were not valid JSON: shown as text
 	RA      []raTable
 	Churn   *churnView
-	Generic *node
+	Generic template.HTML
 }
 
 type evidenceLink struct {
@@ -69,7 +70,7 @@ func observations(id string, raw []byte) obsView {
 	}
 	// sockets.mapped-sendto.* and everything else: lists of objects (the
 	// per-datagram outcomes) become tables in the generic rendering.
-	return obsView{Generic: genericNode(val)}
+	return obsView{Generic: nodeHTML(genericNode(val))}
 }
 
 // evidenceOf links an evidence file when it exists as a regular file under

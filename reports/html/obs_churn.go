@@ -1,6 +1,7 @@
 package html
 
 import (
+	"html/template"
 	"sort"
 	"strings"
 )
@@ -13,7 +14,7 @@ import (
 type churnView struct {
 	Facts  []fact
 	Charts []chart
-	Rest   *node
+	Rest   template.HTML
 }
 
 type fact struct {
@@ -79,7 +80,7 @@ func churnOf(v *value) (*churnView, bool) {
 			rest.fields[k] = v.fields[k]
 		}
 	}
-	cv.Rest = genericNode(rest)
+	cv.Rest = nodeHTML(genericNode(rest))
 	return cv, true
 }
 

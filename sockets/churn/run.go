@@ -66,6 +66,9 @@ func Run(ctx context.Context, p RunParams, start func(*exec.Cmd) error) (Measure
 	began := time.Now()
 	if err := start(cmd); err != nil {
 		release.Close()
+		if cmd.Process != nil {
+			cmd.Wait() // started, then killed by start (a failed cgroup move): reap it
+		}
 		return Measurement{}, fmt.Errorf("start %s: %w", p.Probe, err)
 	}
 	// The probe is where start put it: let it begin.
