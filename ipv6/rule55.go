@@ -27,9 +27,12 @@ type Rule55Observation struct {
 	Sent          int                 `json:"sent"`
 	SendErrors    []string            `json:"send_errors,omitempty"`
 	Wire          []Hop               `json:"wire"`
-	Table         topology.RouteEntry `json:"table"`
-	TableRouter   string              `json:"table_router"`
-	TableAgrees   bool                `json:"table_agrees"`
+	// Table is `route get dst` with no source, what a person would ask;
+	// TableFromSource is the lookup for the source the kernel then chose.
+	Table           topology.RouteEntry `json:"table"`
+	TableRouter     string              `json:"table_router"`
+	TableAgrees     bool                `json:"table_agrees"`
+	TableFromSource topology.RouteEntry `json:"table_from_source"`
 }
 
 // rule55Destinations are off-link destinations each closer (longest common
@@ -137,8 +140,13 @@ func observeRule55(ctx context.Context, env *harness.Env, p config.IPv6Params, d
 		if err != nil {
 			return nil, lab.Evidence, err
 		}
+		fromSrc, err := lab.SUT().RouteGet(d.dst, src)
+		if err != nil {
+			return nil, lab.Evidence, err
+		}
 		o := Rule55Observation{RAOrder: order, Destination: d.dst, Near: d.near, Source: src, SourceRouters: advertisers(l, src),
-			Sent: p.Datagrams, SendErrors: sendErrs, Wire: hops(l, fromSource(ports, d.dst, src, msgTag)), Table: table, TableRouter: routerOf(l, table)}
+			Sent: p.Datagrams, SendErrors: sendErrs, Wire: hops(l, fromSource(ports, d.dst, src, msgTag)), Table: table, TableRouter: routerOf(l, table),
+			TableFromSource: fromSrc}
 		o.TableAgrees = len(o.Wire) == 1 && o.Wire[0].Router == o.TableRouter
 		obs = append(obs, o)
 	}
