@@ -22,11 +22,11 @@ type Rule55Observation struct {
 	// one RFC 6724 rule 8 alone would pick a source from.
 	Near netip.Prefix `json:"near"`
 	// Source is what the kernel chose; SourceRouters advertised its prefix.
-	Source        netip.Addr          `json:"source"`
-	SourceRouters []string            `json:"source_routers"`
-	Sent          int                 `json:"sent"`
-	SendErrors    []string            `json:"send_errors,omitempty"`
-	Wire          []Hop               `json:"wire"`
+	Source        netip.Addr `json:"source"`
+	SourceRouters []string   `json:"source_routers"`
+	Sent          int        `json:"sent"`
+	SendErrors    []string   `json:"send_errors,omitempty"`
+	Wire          []Hop      `json:"wire"`
 	// Table is `route get dst` with no source, what a person would ask;
 	// TableFromSource is the lookup for the source the kernel then chose.
 	Table           topology.RouteEntry `json:"table"`
