@@ -20,6 +20,7 @@ type checkView struct {
 	Obs        obsView
 	Evidence   []evidenceLink
 	BugURL     string
+	HTML       template.HTML // the rendered section, see checkHTML
 }
 
 // obsView holds exactly one rendering of a check's observations.
@@ -47,6 +48,7 @@ func newCheckView(pageDir, resultsDir string, c reports.CheckResult) checkView {
 	for _, e := range c.Evidence {
 		v.Evidence = append(v.Evidence, evidenceOf(pageDir, resultsDir, e))
 	}
+	v.HTML = checkHTML(&v)
 	return v
 }
 

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -33,28 +35,39 @@ const (
 
 // parseJSON decodes raw into a value. Empty input is a null value. It is a
 // small recursive-descent parser rather than json.Decoder.Token, which is
-// several times slower and the regression report renders every run's
-// observations; input that is not valid JSON is rejected first by
-// json.Valid, so the parser only ever sees well-formed text.
-func parseJSON(raw []byte) (*value, error) {
+// several times slower (the regression report renders every run's
+// observations). Malformed input is an error, never a panic or a loop.
+func parseJSON(raw []byte) (v *value, err error) {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 {
 		return &value{kind: kNull, scalar: "null"}, nil
 	}
-	if !json.Valid(raw) {
-		return nil, errors.New("observations are not valid JSON")
-	}
 	p := parser{b: raw}
-	return p.value(0), nil
+	v = p.value(0)
+	p.ws()
+	if p.err == nil && p.i != len(p.b) {
+		p.fail("trailing data")
+	}
+	if p.err != nil {
+		return nil, p.err
+	}
+	return v, nil
 }
 
-// maxNesting stops a pathological document from exhausting the stack; deeper
-// values are kept as their JSON text.
+// maxNesting stops a pathological document from exhausting the stack.
 const maxNesting = 200
 
 type parser struct {
-	b []byte
-	i int
+	b   []byte
+	i   int
+	err error
+}
+
+func (p *parser) fail(what string) {
+	if p.err == nil {
+		p.err = fmt.Errorf("observations are not valid JSON: %s at byte %d", what, p.i)
+	}
+	p.i = len(p.b) // stop every loop
 }
 
 func (p *parser) ws() {
@@ -68,82 +81,118 @@ func (p *parser) ws() {
 	}
 }
 
-func (p *parser) value(depth int) *value {
-	p.ws()
-	if p.i >= len(p.b) {
+func (p *parser) peek() byte {
+	if p.i < len(p.b) {
+		return p.b[p.i]
+	}
+	return 0
+}
+
+func (p *parser) literal(lit string, v *value) *value {
+	if !bytes.HasPrefix(p.b[p.i:], []byte(lit)) {
+		p.fail("bad literal")
 		return &value{kind: kNull, scalar: "null"}
 	}
-	switch c := p.b[p.i]; {
-	case c == '{' || c == '[':
-		if depth >= maxNesting {
-			start := p.i
-			p.skip()
-			return &value{kind: kString, scalar: string(p.b[start:p.i])}
-		}
-		if c == '{' {
-			return p.object(depth)
-		}
+	p.i += len(lit)
+	return v
+}
+
+func (p *parser) value(depth int) *value {
+	p.ws()
+	if depth > maxNesting {
+		p.fail("nested too deep")
+	}
+	switch c := p.peek(); {
+	case c == '{':
+		return p.object(depth)
+	case c == '[':
 		return p.array(depth)
 	case c == '"':
 		return &value{kind: kString, scalar: p.str()}
 	case c == 't':
-		p.i += 4
-		return &value{kind: kBool, scalar: "true"}
+		return p.literal("true", &value{kind: kBool, scalar: "true"})
 	case c == 'f':
-		p.i += 5
-		return &value{kind: kBool, scalar: "false"}
+		return p.literal("false", &value{kind: kBool, scalar: "false"})
 	case c == 'n':
-		p.i += 4
-		return &value{kind: kNull, scalar: "null"}
-	default:
+		return p.literal("null", &value{kind: kNull, scalar: "null"})
+	case c == '-' || c >= '0' && c <= '9':
 		start := p.i
-		for p.i < len(p.b) && bytes.IndexByte([]byte("+-0123456789.eE"), p.b[p.i]) >= 0 {
+		for p.i < len(p.b) && strings.IndexByte("+-0123456789.eE", p.b[p.i]) >= 0 {
 			p.i++
 		}
 		s := string(p.b[start:p.i])
-		f, _ := strconv.ParseFloat(s, 64)
+		f, err := strconv.ParseFloat(s, 64)
+		if err != nil && !errors.Is(err, strconv.ErrRange) {
+			p.fail("bad number")
+		}
 		return &value{kind: kNumber, scalar: s, num: f}
 	}
+	p.fail("unexpected character")
+	return &value{kind: kNull, scalar: "null"}
 }
 
 func (p *parser) object(depth int) *value {
 	v := &value{kind: kObject, fields: map[string]*value{}}
 	p.i++ // {
-	for {
+	p.ws()
+	if p.peek() == '}' {
+		p.i++
+		return v
+	}
+	for p.err == nil {
 		p.ws()
-		if p.b[p.i] == '}' {
-			p.i++
-			return v
-		}
-		if p.b[p.i] == ',' {
-			p.i++
-			p.ws()
+		if p.peek() != '"' {
+			p.fail("object key expected")
+			break
 		}
 		k := p.str()
 		p.ws()
-		p.i++ // :
+		if p.peek() != ':' {
+			p.fail("':' expected")
+			break
+		}
+		p.i++
 		fv := p.value(depth + 1)
 		if _, dup := v.fields[k]; !dup {
 			v.keys = append(v.keys, k)
 		}
 		v.fields[k] = fv
+		p.ws()
+		switch p.peek() {
+		case ',':
+			p.i++
+		case '}':
+			p.i++
+			return v
+		default:
+			p.fail("',' or '}' expected")
+		}
 	}
+	return v
 }
 
 func (p *parser) array(depth int) *value {
 	v := &value{kind: kArray}
 	p.i++ // [
-	for {
+	p.ws()
+	if p.peek() == ']' {
+		p.i++
+		return v
+	}
+	for p.err == nil {
+		v.items = append(v.items, p.value(depth+1))
 		p.ws()
-		if p.b[p.i] == ']' {
+		switch p.peek() {
+		case ',':
+			p.i++
+		case ']':
 			p.i++
 			return v
+		default:
+			p.fail("',' or ']' expected")
 		}
-		if p.b[p.i] == ',' {
-			p.i++
-		}
-		v.items = append(v.items, p.value(depth+1))
 	}
+	return v
 }
 
 // str reads a string token; escapes are rare in observations, so the plain
@@ -152,49 +201,27 @@ func (p *parser) str() string {
 	start := p.i
 	p.i++ // opening quote
 	escaped := false
-	for p.b[p.i] != '"' {
+	for p.i < len(p.b) && p.b[p.i] != '"' {
 		if p.b[p.i] == '\\' {
 			escaped = true
 			p.i++
 		}
 		p.i++
 	}
+	if p.i >= len(p.b) {
+		p.fail("unterminated string")
+		return ""
+	}
 	p.i++
-	if !escaped {
-		s := p.b[start+1 : p.i-1]
-		if utf8.Valid(s) {
-			return string(s)
-		}
+	raw := p.b[start+1 : p.i-1]
+	if !escaped && utf8.Valid(raw) {
+		return string(raw)
 	}
 	var s string
 	if err := json.Unmarshal(p.b[start:p.i], &s); err != nil {
-		return string(p.b[start+1 : p.i-1])
+		p.fail("bad string")
 	}
 	return s
-}
-
-// skip moves past one complete value (used beyond maxNesting).
-func (p *parser) skip() {
-	depth := 0
-	for p.i < len(p.b) {
-		switch p.b[p.i] {
-		case '"':
-			p.str()
-			if depth == 0 {
-				return
-			}
-			continue
-		case '{', '[':
-			depth++
-		case '}', ']':
-			depth--
-			if depth == 0 {
-				p.i++
-				return
-			}
-		}
-		p.i++
-	}
 }
 
 // get returns the field k of an object, or nil.

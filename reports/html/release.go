@@ -77,6 +77,7 @@ type releasePage struct {
 	Unexpected []string
 	Known      []knownView
 	Checks     []checkView
+	Nav        template.HTML // the list of checks, see navHTML
 }
 
 type verdictCount struct {
@@ -118,6 +119,7 @@ func newReleasePage(pageDir, resultsDir string, r *reports.Results) *releasePage
 	for _, c := range cs {
 		p.Checks = append(p.Checks, newCheckView(pageDir, resultsDir, c))
 	}
+	p.Nav = navHTML(p.Checks)
 	return p
 }
 
