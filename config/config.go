@@ -25,7 +25,7 @@ import (
 const Version = 1
 
 // Suites lists the suite directories under suites/ that a config may name.
-var Suites = []string{"ipv6"}
+var Suites = []string{"ipv6", "sockets"}
 
 // Config is ginkgo.yaml.
 type Config struct {
@@ -47,7 +47,8 @@ type Config struct {
 
 // Params are the per-check parameters, by suite.
 type Params struct {
-	IPv6 IPv6Params `yaml:"ipv6"`
+	IPv6    IPv6Params    `yaml:"ipv6"`
+	Sockets SocketsParams `yaml:"sockets"`
 }
 
 // IPv6Params tune the RFC 8028 and RFC 6724 checks.
@@ -70,6 +71,10 @@ type Profile struct {
 	// AllowOnDarwin must be true for a profile with commands to run on macOS,
 	// where the SUT is the user's own machine, not a namespace.
 	AllowOnDarwin bool `yaml:"allow_on_darwin"`
+	// ProbeMemoryLimit, when set, runs the SUT-side probes (socket churn)
+	// in a memory cgroup with this limit (Linux): how socket() is made to
+	// fail on purpose.
+	ProbeMemoryLimit ByteSize `yaml:"probe_memory_limit"`
 }
 
 // KnownFailure is a check known to fail on some releases of an OS, with the
@@ -113,6 +118,7 @@ func (c *Config) defaults() {
 	if c.Params.IPv6.WireTimeout == 0 {
 		c.Params.IPv6.WireTimeout = 3 * time.Second
 	}
+	c.Params.Sockets.defaults()
 	if c.Profiles == nil {
 		c.Profiles = map[string]Profile{}
 	}
@@ -182,6 +188,9 @@ func (c *Config) Validate() error {
 	}
 	if p.SettleTimeout <= 0 || p.WireTimeout <= 0 {
 		errs = append(errs, errors.New("params.ipv6: timeouts must be positive"))
+	}
+	if err := c.Params.Sockets.validate(); err != nil {
+		errs = append(errs, err)
 	}
 	for i, k := range c.KnownFailures {
 		where := fmt.Sprintf("known_failures[%d]", i)

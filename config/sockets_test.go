@@ -1,0 +1,84 @@
+package config
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestParseByteSize(t *testing.T) {
+	tests := []struct {
+		in   string
+		want ByteSize
+		err  bool
+	}{
+		{"16MiB", 16 << 20, false},
+		{"512KiB", 512 << 10, false},
+		{"1GiB", 1 << 30, false},
+		{"4096B", 4096, false},
+		{"4096", 4096, false},
+		{" 2 MiB ", 2 << 20, false},
+		{"16MB", 0, true}, // decimal units refused on purpose
+		{"-1MiB", 0, true},
+		{"MiB", 0, true},
+		{"1.5MiB", 0, true},
+		{"99999999999GiB", 0, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, err := ParseByteSize(tt.in)
+			if (err != nil) != tt.err || got != tt.want {
+				t.Errorf("ParseByteSize(%q) = %d, %v; want %d, error %v", tt.in, got, err, tt.want, tt.err)
+			}
+		})
+	}
+}
+
+func TestByteSizeString(t *testing.T) {
+	for _, tt := range []struct {
+		in   ByteSize
+		want string
+	}{{16 << 20, "16MiB"}, {1536 << 10, "1536KiB"}, {1 << 30, "1GiB"}, {1000, "1000B"}, {0, "0B"}} {
+		if got := tt.in.String(); got != tt.want {
+			t.Errorf("%d: %q, want %q", int64(tt.in), got, tt.want)
+		}
+	}
+}
+
+func TestSocketsParams(t *testing.T) {
+	tests := []struct {
+		name string
+		yaml string
+		want string // error substring; "" = valid
+	}{
+		{"defaults", "version: 1\n", ""},
+		{"sockets suite known", "version: 1\nsuites: [ipv6, sockets]\n", ""},
+		{"unknown key", "version: 1\nparams:\n  sockets:\n    fresh_socket: 3\n", "field fresh_socket not found"},
+		{"too many sockets", "version: 1\nparams:\n  sockets:\n    fresh_sockets: 5000\n", "fresh_sockets: 5000"},
+		{"negative count", "version: 1\nparams:\n  sockets:\n    churn_count: -5\n", "churn_count: -5"},
+		{"negative timeout", "version: 1\nparams:\n  sockets:\n    receive_timeout: -1s\n", "timeouts must be positive"},
+		{"memory limit", "version: 1\nprofiles:\n  tight:\n    probe_memory_limit: 2MiB\n", ""},
+		{"bad memory limit", "version: 1\nprofiles:\n  tight:\n    probe_memory_limit: 2MB\n", `size "2MB"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := Parse([]byte(tt.yaml))
+			switch {
+			case tt.want == "" && err != nil:
+				t.Fatalf("unexpected error: %v", err)
+			case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
+				t.Fatalf("error = %v, want one containing %q", err, tt.want)
+			}
+			if err != nil {
+				return
+			}
+			p := c.Params.Sockets
+			if p.FreshSockets != 10 || p.ReceiveTimeout != time.Second || p.ChurnCount != 250000 || p.ChurnTimeout != time.Minute {
+				t.Errorf("defaults not applied: %+v", p)
+			}
+			if tight, ok := c.Profiles["tight"]; ok && tight.ProbeMemoryLimit != 2<<20 {
+				t.Errorf("probe_memory_limit = %d, want %d", tight.ProbeMemoryLimit, 2<<20)
+			}
+		})
+	}
+}
