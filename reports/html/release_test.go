@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/netconform/netconform/check"
 	"github.com/netconform/netconform/reports"
 )
 
@@ -71,5 +72,34 @@ func TestWriteReleaseFixture(t *testing.T) {
 	// failures first
 	if i, j := strings.Index(page, `id="check-sockets.churn.stream6"`), strings.Index(page, `id="check-cfil.inject.udp"`); i < 0 || j < 0 || i > j {
 		t.Errorf("failing check should come before passing ones (%d, %d)", i, j)
+	}
+}
+
+func TestInvalidObservationsShownEscaped(t *testing.T) {
+	r := &reports.Results{Run: reports.Run{ID: "f1x70000"}, Release: reports.Release{ID: "linux-6.1"}}
+	r.Checks = []reports.CheckResult{{Result: check.Result{ID: "x.y", Verdict: check.Pass,
+		Observations: []byte(`{"a":"</pre><script>alert(1)</script>`)}}}
+	b, err := RenderRelease(t.TempDir(), t.TempDir(), r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := string(b)
+	if strings.Contains(page, "<script>alert") || !strings.Contains(page, "not valid JSON") {
+		t.Errorf("invalid observations not shown as escaped text")
+	}
+}
+
+func TestBugURL(t *testing.T) {
+	tests := []struct{ bug, want string }{
+		{"FB12345678", "https://feedbackassistant.apple.com/feedback/12345678"},
+		{"https://bugzilla.kernel.org/show_bug.cgi?id=1", "https://bugzilla.kernel.org/show_bug.cgi?id=1"},
+		{"javascript:alert(1)", ""},
+		{"FB1", ""},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := BugURL(tt.bug); got != tt.want {
+			t.Errorf("BugURL(%q) = %q, want %q", tt.bug, got, tt.want)
+		}
 	}
 }

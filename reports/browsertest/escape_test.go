@@ -1,0 +1,64 @@
+package browsertest
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/netconform/netconform/reports"
+	"github.com/netconform/netconform/reports/html"
+	"github.com/netconform/netconform/reports/regression"
+)
+
+// writeHostile writes the hostile results as a release directory (with its
+// report.html) and builds a regression report over it and the fixtures.
+func writeHostile(t *testing.T) (releaseDir, regressionDir string) {
+	t.Helper()
+	root := t.TempDir()
+	if err := os.CopyFS(filepath.Join(root, "fixtures"), os.DirFS(filepath.Join("..", "testdata"))); err != nil {
+		t.Fatal(err)
+	}
+	releaseDir = filepath.Join(root, "hostile")
+	r := Hostile()
+	if err := reports.Write(releaseDir, r); err != nil {
+		t.Fatal(err)
+	}
+	if err := html.WriteRelease(releaseDir, r); err != nil {
+		t.Fatal(err)
+	}
+	regressionDir = filepath.Join(root, "regression")
+	if _, err := regression.Build([]string{filepath.Join(root, "fixtures"), releaseDir}, regressionDir, regression.Options{Title: "regression " + Payload}); err != nil {
+		t.Fatal(err)
+	}
+	return releaseDir, regressionDir
+}
+
+// TestEscapingInHTML reads the raw pages: the payload must appear only
+// escaped, never as markup.
+func TestEscapingInHTML(t *testing.T) {
+	rel, reg := writeHostile(t)
+	pages := map[string]int{ // page → scripts it may hold (the filter script only)
+		filepath.Join(rel, html.FileName):       0,
+		filepath.Join(reg, regression.HTMLFile): 1,
+	}
+	for page, scripts := range pages {
+		b, err := os.ReadFile(page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := strings.ToLower(string(b))
+		if n := strings.Count(s, "<script"); n != scripts {
+			t.Errorf("%s: %d <script> elements, want %d", page, n, scripts)
+		}
+		// Escaped, the payload is text: no element, no attribute of its own.
+		for _, bad := range []string{"<img", `onerror="`, "</textarea>", "<script>window", `href="javascript:`, "<title>pwned", `'"`} {
+			if strings.Contains(s, bad) {
+				t.Errorf("%s contains unescaped %q", page, bad)
+			}
+		}
+		if !strings.Contains(s, "&lt;script&gt;window.__pwned=1") {
+			t.Errorf("%s does not show the payload as text", page)
+		}
+	}
+}
