@@ -2,6 +2,7 @@
 #   sudo make conformance   run the conformance suites against this machine's kernel
 #   make test               unit tests, self-validation (lab parts need root), darwin build
 # Overrides: make conformance CONFIG=file PROFILE=name OUT=dir LABELS='expr' CHECK=id
+#            make report IN='dir ...' OUT=dir
 
 # sudo resets PATH to secure_path, which usually lacks Go: find it anyway.
 GO ?= $(shell command -v go 2>/dev/null || echo /usr/local/go/bin/go)
@@ -16,7 +17,7 @@ BIN := bin/netconform
 # self-validation tests in cmd/netconform drive.
 TEST_PKGS = $(shell $(GO) list ./... | grep -v /suites/)
 
-.PHONY: all build conformance test bench clean-lab clean
+.PHONY: all build conformance report test bench clean-lab clean
 
 all: build
 
@@ -26,6 +27,11 @@ build:
 conformance: build
 	./$(BIN) run --config '$(CONFIG)' $(if $(PROFILE),--profile '$(PROFILE)') $(if $(OUT),--out '$(OUT)') \
 		$(if $(LABELS),--labels '$(LABELS)') $(if $(CHECK),--check '$(CHECK)')
+
+# Merge results of many releases: make report IN='out ci-artifacts/...' OUT=regression
+IN ?= out
+report: build
+	./$(BIN) report --out '$(or $(OUT),regression)' $(IN)
 
 test:
 	$(GO) vet ./...

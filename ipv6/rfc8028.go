@@ -7,7 +7,6 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/netconform/netconform/check"
 	"github.com/netconform/netconform/config"
@@ -164,8 +163,6 @@ func MultiInterface(ctx context.Context, env *harness.Env, p config.IPv6Params) 
 }
 
 func sourcesCheck(ctx context.Context, env *harness.Env, p config.IPv6Params, res check.Result, decl topology.Lab) check.Result {
-	start := time.Now()
-	defer func() { res.Duration = check.Duration(time.Since(start)) }()
 	var obs []SourceObservation
 	for _, order := range raOrders(decl) {
 		o, evidence, err := observeSources(ctx, env, p, decl, order)

@@ -6,7 +6,6 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/netconform/netconform/check"
 	"github.com/netconform/netconform/config"
@@ -91,8 +90,6 @@ func JudgeRule55(obs []Rule55Observation) (check.Verdict, string) {
 func Rule55(ctx context.Context, env *harness.Env, p config.IPv6Params) check.Result {
 	res := check.Result{ID: IDRule55, Spec: "RFC 6724 §5 rule 5.5; RFC 8028 §3",
 		Title: "Unbound socket: the chosen source lies in a prefix advertised by the chosen first-hop router"}
-	start := time.Now()
-	defer func() { res.Duration = check.Duration(time.Since(start)) }()
 	decl := SameLinkLab()
 	var obs []Rule55Observation
 	for _, order := range raOrders(decl) {

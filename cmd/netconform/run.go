@@ -18,6 +18,8 @@ import (
 
 	"github.com/netconform/netconform/config"
 	"github.com/netconform/netconform/reports"
+	"github.com/netconform/netconform/reports/evidence"
+	"github.com/netconform/netconform/reports/html"
 	"github.com/netconform/netconform/suites/suiterun"
 	"github.com/netconform/netconform/topology"
 )
@@ -165,7 +167,22 @@ func run(f runFlags, stdout, stderr io.Writer) (int, error) {
 		return exitUnexpected, fmt.Errorf("write results: %w", err)
 	}
 	fmt.Fprintf(stdout, "\nnetconform: %s; results: %s\n", reports.Tally(checks), filepath.Join(releaseDir, "results.json"))
-	unexpected := reports.Unexpected(checks)
+	// The derived views come after the data is safe on disk: a failure to
+	// render them loses no verdict, but is reported and fails the run.
+	var viewErrs []string
+	if err := html.WriteRelease(releaseDir, res); err != nil {
+		viewErrs = append(viewErrs, fmt.Sprintf("report.html: %v", err))
+	} else {
+		fmt.Fprintf(stdout, "netconform: report: %s\n", filepath.Join(releaseDir, html.FileName))
+	}
+	bundles, err := evidence.BundleFailures(releaseDir, res, nil)
+	if err != nil {
+		viewErrs = append(viewErrs, fmt.Sprintf("evidence bundles: %v", err))
+	}
+	for _, b := range bundles {
+		fmt.Fprintf(stdout, "netconform: evidence bundle to file: %s\n", b)
+	}
+	unexpected := append(reports.Unexpected(checks), viewErrs...)
 	if res.Run.Interrupted {
 		unexpected = append(unexpected, "the run was interrupted before every check ran")
 	}

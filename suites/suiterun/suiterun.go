@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 
@@ -119,7 +120,10 @@ func Check(settings func() *Settings, id string, labels []string, fn Func) {
 			} else {
 				env := &harness.Env{Driver: drv, RunID: s.RunID, ReleaseDir: s.ReleaseDir, CheckID: id,
 					ProfileName: s.ProfileName, Profile: s.Profile, Log: GinkgoWriter}
+				start := time.Now()
 				res = fn(ctx, env)
+				// Measured here, once, for every check: lab building included.
+				res.Duration = check.Duration(time.Since(start))
 			}
 		}
 		res.ID, res.Labels = id, labels

@@ -1,0 +1,44 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+
+	"github.com/netconform/netconform/reports/regression"
+)
+
+// reportCmd merges results.json files from any number of releases and
+// machines into regression.html and regression.json.
+func reportCmd(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("report", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	out := fs.String("out", "regression", "directory for regression.html and regression.json")
+	title := fs.String("title", "", "page title")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: netconform report [--out dir] [--title text] results.json|dir ...")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return exitNoRun
+	}
+	if fs.NArg() == 0 {
+		fs.Usage()
+		return exitNoRun
+	}
+	sum, err := regression.Build(fs.Args(), *out, regression.Options{Title: *title})
+	for _, p := range sum.Skipped {
+		fmt.Fprintf(stderr, "netconform report: skipped %s: %s\n", p.File, p.Reason)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "netconform report: %v\n", err)
+		return exitNoRun
+	}
+	fmt.Fprintf(stdout, "netconform report: %d runs of %d releases, %d checks; %d regressions, %d fixes, %d disagreements\n",
+		sum.Runs, sum.Releases, sum.Checks, len(sum.Regressions), len(sum.Fixes), len(sum.Disagreements))
+	for _, r := range sum.Regressions {
+		fmt.Fprintf(stdout, "  regression: %s on %s: pass in %s, fail in %s\n", r.Check, r.OS, r.From, r.To)
+	}
+	fmt.Fprintf(stdout, "netconform report: %s, %s\n", sum.HTML, sum.JSON)
+	return 0
+}
