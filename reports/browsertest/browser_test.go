@@ -103,7 +103,7 @@ func load(t *testing.T, ctx context.Context, file, shot string, width int64) pag
 	if err != nil {
 		t.Fatalf("%s: %v", file, err)
 	}
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(90))
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)) // quality 100 makes a PNG, lower a JPEG
 	if err != nil {
 		t.Fatalf("%s: screenshot: %v", file, err)
 	}

@@ -83,7 +83,7 @@ func buildArray(v *value, depth int) *node {
 	if len(shown) > maxRows {
 		shown, more = shown[:maxRows], len(shown)-maxRows
 	}
-	if allScalars(v.items) {
+	if allScalars(v.items) && allShort(v.items) {
 		n := &node{Kind: "inline", More: more}
 		for _, it := range shown {
 			n.Items = append(n.Items, scalarNode(it))
@@ -110,6 +110,17 @@ func buildArray(v *value, depth int) *node {
 		n.Items = append(n.Items, buildNode(it, depth+1))
 	}
 	return n
+}
+
+// allShort: a list of short values reads well on one line; longer ones (log
+// lines) get a line each.
+func allShort(items []*value) bool {
+	for _, it := range items {
+		if len(it.scalar) > 40 {
+			return false
+		}
+	}
+	return true
 }
 
 func allScalars(items []*value) bool {

@@ -83,6 +83,7 @@ type runView struct {
 
 type transitionView struct {
 	Transition
+	OSLabel string
 	Links []linkView
 }
 
@@ -145,7 +146,7 @@ func newPageView(doc *Document) *pageView {
 		if len(r.Runs) > 1 {
 			title += " · " + strconv.Itoa(len(r.Runs)) + " runs"
 		}
-		v.Columns = append(v.Columns, columnView{ID: r.ID, OS: r.OS, Label: releaseLabel(r), Title: title})
+		v.Columns = append(v.Columns, columnView{ID: r.ID, OS: r.OS, Label: clip(releaseLabel(r), 32), Title: title})
 		for _, run := range r.Runs {
 			runByKey[r.ID+"\x00"+run.ID] = run
 		}
@@ -197,7 +198,7 @@ func newPageView(doc *Document) *pageView {
 	trans := func(ts []Transition) []transitionView {
 		var out []transitionView
 		for _, t := range ts {
-			tv := transitionView{Transition: t}
+			tv := transitionView{Transition: t, OSLabel: osLabel(t.OS)}
 			tv.From, tv.To = label(t.From), label(t.To)
 			tv.Between = make([]string, len(t.Between)) // the document's slice stays ids
 			for i, b := range t.Between {
@@ -297,4 +298,14 @@ func href(report, fragment string) string {
 		h += "#" + url.PathEscape(fragment)
 	}
 	return h
+}
+
+// clip shortens a column heading (set vertically, so a long build string
+// would make the header as tall as a screen); the full text is its title.
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
 }

@@ -287,4 +287,3 @@ func must(err error) {
 		log.Fatal(err)
 	}
 }
-
