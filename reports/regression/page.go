@@ -84,7 +84,7 @@ type runView struct {
 type transitionView struct {
 	Transition
 	OSLabel string
-	Links []linkView
+	Links   []linkView
 }
 
 type linkView struct{ Href, Label string }
