@@ -50,9 +50,6 @@ func TestWriteReleaseFixture(t *testing.T) {
 		t.Fatal(err)
 	}
 	page := string(b)
-	if d := os.Getenv("NETCONFORM_KEEP_REPORT"); d != "" {
-		_ = os.WriteFile(d, b, 0o644)
-	}
 	for _, want := range []string{
 		"macOS 26.0", "25A354", "f1x70005", "stock", "fixture", // release and run
 		"✗ disagrees", // RFC 8028 table vs wire

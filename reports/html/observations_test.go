@@ -1,0 +1,109 @@
+package html
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/netconform/netconform/check"
+	"github.com/netconform/netconform/reports"
+)
+
+// renderOne renders a report holding one check and returns its section.
+func renderOne(t *testing.T, id, obs string) string {
+	t.Helper()
+	r := &reports.Results{Run: reports.Run{ID: "f1x70000"}, Release: reports.Release{ID: "linux-6.18.44", OS: "linux"}}
+	r.Checks = []reports.CheckResult{{Result: check.Result{ID: id, Verdict: check.Fail, Observations: []byte(obs)}, Expected: check.Pass}}
+	b, err := RenderRelease(t.TempDir(), t.TempDir(), r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := string(b)
+	i := strings.Index(page, `<section class="check`)
+	if i < 0 {
+		t.Fatalf("no check section")
+	}
+	return page[i:]
+}
+
+func TestObservationRendering(t *testing.T) {
+	tests := []struct {
+		name, id, obs string
+		want, not     []string
+	}{
+		{"churn as the brief sketches it: flat sample fields, killed", "sockets.churn.stream6",
+			`{"iterations":5000,"target":250000,"first_failure":{"iteration":4000,"errno":"ENOBUFS"},"failures":3,"recovered":false,"rate":1e5,"killed":true,"signal":"SIGKILL",
+			  "samples":[{"iteration":0,"sockets_used":10,"tcp_alloc":3,"rss_bytes":1000000},{"iteration":2000,"sockets_used":900,"tcp_alloc":800,"rss_bytes":5000000},{"iteration":4000,"sockets_used":1800,"rss_bytes":9000000}]}`,
+			[]string{"iterations completed</strong>: 5000", "target</strong>: 250000", "iteration 4000: ENOBUFS", "recovered after pause</strong>: false",
+				"killed</strong>: yes, by SIGKILL", ">sockets_used (last 1800)", ">tcp_alloc (last 800)", ">rss_bytes (last 9.00M)", `class="fail"`, "first failure (ENOBUFS)"},
+			[]string{">iteration (last"}},
+		{"churn as sockets/churn writes it: counters nested", "sockets.churn.dgram6",
+			`{"config":{"family":"inet6","type":"dgram","count":100},"iterations":100,"failures":0,"samples":[{"iteration":0,"elapsed":0,"counters":{"sockstat.UDP.inuse":4}},{"iteration":100,"elapsed":0.1,"counters":{"sockstat.UDP.inuse":4}}]}`,
+			[]string{"target</strong>: 100", ">counters.sockstat.UDP.inuse (last 4)", "<polyline"},
+			[]string{"first failure"}},
+		{"churn with nothing but a count", "sockets.churn.stream4", `{"iterations":7}`,
+			[]string{"iterations completed</strong>: 7"}, []string{"<svg"}},
+		{"churn observations that are not an object fall back", "sockets.churn.stream6", `[1,2,3]`,
+			[]string{`<span class="inline">`}, nil},
+		{"RA order: table vs wire disagree", "ipv6.rfc8028.multi-interface",
+			`[{"ra_order":["A","B"],"source":"2001:db8:b::10","interface":"en1","prefix":"2001:db8:b::/64","expected_routers":["B"],"sent":3,"wire":[{"router":"A","link":"l1","mac":"m","frames":3}],"table":{"gateway":"fe80::b","interface":"en1"},"table_router":"B","table_agrees":false}]`,
+			[]string{"learned in order: A then B", "✗ disagrees", `<span class="hop wrong">A via l1`, "via fe80::b dev en1", `<tr class="bad">`}, nil},
+		{"RA rule 5.5 rows are destinations", "ipv6.rfc6724.rule5-5",
+			`[{"ra_order":["B"],"destination":"2001:db8:ff::1","near":"2001:db8:b::/64","source":"2001:db8:b::10","source_routers":["B"],"sent":1,"wire":[{"router":"B","link":"l","mac":"m","frames":1}],"table_agrees":true}]`,
+			[]string{"<th>destination</th>", "2001:db8:ff::1", "✓ agrees"}, []string{`class="bad"`}},
+		{"RA shape not recognised: generic", "ipv6.rfc8028.same-link", `{"note":"lab failed"}`,
+			[]string{`<dt>note</dt>`, "lab failed"}, []string{"learned in order"}},
+		{"mapped-sendto: per-datagram list as a table", "sockets.mapped-sendto.udp",
+			`{"datagrams":[{"n":1,"outcome":"silent drop"},{"n":2,"outcome":"delivered","late_ms":3}]}`,
+			[]string{"<th>n</th><th>outcome</th><th>late_ms</th>", "silent drop", "–"}, nil},
+		{"generic nested", "cfil.x", `{"a":{"b":[{"c":1}],"d":null},"e":[]}`,
+			[]string{"<dt>a</dt>", "<dt>b</dt>", "<th>c</th>", "(none)"}, nil},
+		{"no observations", "cfil.y", ``, []string{"No observations recorded."}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := renderOne(t, tt.id, tt.obs)
+			for _, w := range tt.want {
+				if !strings.Contains(s, w) {
+					t.Errorf("lacks %q", w)
+				}
+			}
+			for _, n := range tt.not {
+				if strings.Contains(s, n) {
+					t.Errorf("has %q", n)
+				}
+			}
+		})
+	}
+}
+
+func TestReleasePageIsSelfContained(t *testing.T) {
+	dir, r := copyFixture(t, "fixture-linux-6.18.44")
+	b, err := RenderRelease(dir, dir, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := string(b)
+	for _, want := range []string{`name="viewport"`, "@media print", "@media (max-width", "<style>", "Content-Security-Policy"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+	for _, bad := range []string{"http://", "src=", "<link", "@import", "url("} {
+		if strings.Contains(page, bad) {
+			t.Errorf("page would load something: %q", bad)
+		}
+	}
+}
+
+func TestRelHref(t *testing.T) {
+	tests := []struct{ from, to, want string }{
+		{"/out/r", "/out/r/evidence/c/a b#1.pcapng", "./evidence/c/a%20b%231.pcapng"},
+		{"/out/reg", "/out/r/report.html", "../r/report.html"},
+		{"/out", "/out/javascript:x", "./javascript:x"},
+	}
+	for _, tt := range tests {
+		if got, _ := RelHref(tt.from, tt.to); got != tt.want {
+			t.Errorf("RelHref(%s, %s) = %s, want %s", tt.from, tt.to, got, tt.want)
+		}
+	}
+}
