@@ -44,8 +44,8 @@ func buildNode(v *value, depth int) *node {
 	switch v.kind {
 	case kObject:
 		n := &node{Kind: "object"}
-		for _, k := range v.keys {
-			n.Fields = append(n.Fields, field{Key: k, Val: buildNode(v.fields[k], depth+1)})
+		for i, k := range v.keys {
+			n.Fields = append(n.Fields, field{Key: k, Val: buildNode(v.vals[i], depth+1)})
 		}
 		if len(n.Fields) == 0 {
 			return &node{Kind: "scalar", Text: "{}", Class: "null"}
@@ -95,7 +95,7 @@ func buildArray(v *value, depth int) *node {
 		for _, it := range shown {
 			row := make([]*node, len(cols))
 			for i, c := range cols {
-				if f, ok := it.fields[c]; ok {
+				if f := it.get(c); f != nil {
 					row[i] = buildNode(f, depth+1)
 				} else {
 					row[i] = &node{Kind: "scalar", Text: "–", Class: "null"}

@@ -17,8 +17,8 @@ type value struct {
 	kind   kind
 	scalar string  // the text of a string, number, bool or null
 	num    float64 // for numbers
-	keys   []string
-	fields map[string]*value
+	keys   []string // object keys in order, each once
+	vals   []*value // vals[i] is the value of keys[i]; objects are small, a scan beats a map
 	items  []*value
 }
 
@@ -132,7 +132,7 @@ func (p *parser) value(depth int) *value {
 }
 
 func (p *parser) object(depth int) *value {
-	v := &value{kind: kObject, fields: map[string]*value{}}
+	v := &value{kind: kObject}
 	p.i++ // {
 	p.ws()
 	if p.peek() == '}' {
@@ -153,10 +153,7 @@ func (p *parser) object(depth int) *value {
 		}
 		p.i++
 		fv := p.value(depth + 1)
-		if _, dup := v.fields[k]; !dup {
-			v.keys = append(v.keys, k)
-		}
-		v.fields[k] = fv
+		v.set(k, fv)
 		p.ws()
 		switch p.peek() {
 		case ',':
@@ -229,7 +226,25 @@ func (v *value) get(k string) *value {
 	if v == nil || v.kind != kObject {
 		return nil
 	}
-	return v.fields[k]
+	for i, key := range v.keys {
+		if key == k {
+			return v.vals[i]
+		}
+	}
+	return nil
+}
+
+// set adds or replaces (a duplicate key: the last wins, as in encoding/json)
+// field k of an object.
+func (v *value) set(k string, f *value) {
+	for i, key := range v.keys {
+		if key == k {
+			v.vals[i] = f
+			return
+		}
+	}
+	v.keys = append(v.keys, k)
+	v.vals = append(v.vals, f)
 }
 
 // str returns the field k as text ("" when absent or not a scalar).
@@ -279,7 +294,7 @@ func (v *value) writeCompact(b *bytes.Buffer) {
 			}
 			b.WriteString(k)
 			b.WriteString(": ")
-			v.fields[k].writeCompact(b)
+			v.vals[i].writeCompact(b)
 		}
 		b.WriteByte('}')
 	case kArray:

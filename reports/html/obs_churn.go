@@ -73,11 +73,10 @@ func churnOf(v *value) (*churnView, bool) {
 	}
 	cv.Charts = sampleCharts(v.get("samples"), failAt, label)
 
-	rest := &value{kind: kObject, fields: map[string]*value{}}
+	rest := &value{kind: kObject}
 	for _, k := range v.keys {
 		if k != "samples" {
-			rest.keys = append(rest.keys, k)
-			rest.fields[k] = v.fields[k]
+			rest.set(k, v.get(k))
 		}
 	}
 	cv.Rest = nodeHTML(genericNode(rest))
@@ -103,8 +102,8 @@ func sampleCharts(samples *value, failAt float64, failLabel string) []chart {
 		}
 		var walk func(prefix string, v *value)
 		walk = func(prefix string, v *value) {
-			for _, k := range v.keys {
-				f := v.fields[k]
+			for i, k := range v.keys {
+				f := v.vals[i]
 				name := k
 				if prefix != "" {
 					name = prefix + "." + k
