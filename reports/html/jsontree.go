@@ -15,8 +15,8 @@ import (
 // Go map would shuffle them.
 type value struct {
 	kind   kind
-	scalar string  // the text of a string, number, bool or null
-	num    float64 // for numbers
+	scalar string   // the text of a string, number, bool or null
+	num    float64  // for numbers
 	keys   []string // object keys in order, each once
 	vals   []*value // vals[i] is the value of keys[i]; objects are small, a scan beats a map
 	items  []*value
