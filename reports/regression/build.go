@@ -41,7 +41,7 @@ type Options struct {
 
 // Summary is what Build found, for the command's output and exit status.
 type Summary struct {
-	Files         int // results files read and used
+	Files         int // results files found (used or skipped)
 	Runs          int
 	Releases      int
 	Checks        int
@@ -95,7 +95,7 @@ func Build(inputs []string, outDir string, opts Options) (Summary, error) {
 	if err != nil {
 		return Summary{}, err
 	}
-	s := Summary{Files: len(runs), Runs: len(runs), Releases: len(doc.Releases), Checks: len(doc.Checks),
+	s := Summary{Files: len(files), Runs: len(runs), Releases: len(doc.Releases), Checks: len(doc.Checks),
 		Regressions: doc.Regressions, Fixes: doc.Fixes, Disagreements: doc.Disagreements, Skipped: doc.Skipped,
 		HTML: filepath.Join(outDir, HTMLFile), JSON: filepath.Join(outDir, JSONFile)}
 	if err := writeAtomic(s.JSON, append(js, '\n')); err != nil {
