@@ -1,0 +1,193 @@
+package cfil
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"sync"
+	"time"
+
+	nfqueue "github.com/florianl/go-nfqueue/v2"
+	"golang.org/x/sys/unix"
+
+	"github.com/netconform/netconform/topology"
+)
+
+// copyRange is how much of each packet the kernel copies to the filter:
+// enough for the IP and transport headers that name the flow.
+const copyRange = 128
+
+// StartFilter installs `iptables -I <Hook> <Match...> -j NFQUEUE --queue-num
+// <Queue>` (and the same with ip6tables when it is installed) inside the
+// SUT's namespace and runs the verdict loop on an nfqueue netlink socket
+// opened inside it. A missing binary, kernel feature or permission gives an
+// error wrapping ErrUnsupported that names it.
+//
+// The queue is bound before any rule exists and the rules are removed before
+// it is unbound: with no program on the queue, the kernel would drop every
+// packet the rule matches, which would look like the filter's doing.
+func StartFilter(ctx context.Context, sut topology.SUT, cfg FilterConfig) (*Filter, error) {
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	tools := []string{"iptables", "ip6tables"}
+	if _, err := exec.LookPath("iptables"); err != nil {
+		return nil, unsupported("no iptables binary in PATH (%v): install the iptables package", err)
+	}
+	if _, err := exec.LookPath("ip6tables"); err != nil {
+		tools = tools[:1] // IPv4 only; Filter.Rules shows it
+	}
+
+	f := &Filter{cfg: cfg, sut: sut, verdicts: newVerdicts(cfg.Mode)}
+	q, err := openQueue(sut, cfg.Queue)
+	if err != nil {
+		return nil, err
+	}
+	loop := &verdictLoop{q: q, v: f.verdicts}
+	// The loop's context is not ctx: the filter outlives StartFilter's call
+	// and ends with Close.
+	loopCtx, cancel := context.WithCancel(context.Background())
+	if err := q.RegisterWithErrorFunc(loopCtx, loop.hook, loop.onError); err != nil {
+		cancel()
+		q.Close()
+		return nil, classifyNetlink(sut, cfg.Queue, fmt.Errorf("bind queue %d: %w", cfg.Queue, err))
+	}
+	stopLoop := func() error {
+		cancel()
+		err := q.Close() // waits for the loop's goroutine
+		return errors.Join(err, loop.err())
+	}
+
+	var installed []iptablesRule
+	removeRules := func() error {
+		var errs []error
+		// Removal must not depend on the caller's ctx, which may be done.
+		rctx, rcancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer rcancel()
+		for i := len(installed) - 1; i >= 0; i-- {
+			errs = append(errs, installed[i].remove(rctx, sut))
+		}
+		installed = nil
+		return errors.Join(errs...)
+	}
+	for _, tool := range tools {
+		r := iptablesRule{tool: tool, chain: cfg.Hook, spec: cfg.ruleSpec()}
+		if err := r.insert(ctx, sut); err != nil {
+			return nil, errors.Join(err, removeRules(), stopLoop())
+		}
+		installed = append(installed, r)
+		f.rules = append(f.rules, r.String())
+	}
+	f.stop = func() error { return errors.Join(removeRules(), stopLoop()) }
+	running.add(f)
+	return f, nil
+}
+
+// openQueue opens the nfqueue netlink socket inside the SUT's namespace,
+// where it stays for its whole life.
+func openQueue(sut topology.SUT, queue uint16) (*nfqueue.Nfqueue, error) {
+	var (
+		q       *nfqueue.Nfqueue
+		openErr error
+	)
+	err := sut.Do(func() error {
+		q, openErr = nfqueue.Open(&nfqueue.Config{
+			NfQueue:      queue,
+			MaxPacketLen: copyRange,
+			MaxQueueLen:  1024,
+			Copymode:     nfqueue.NfQnlCopyPacket,
+			WriteTimeout: time.Second,
+		})
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("cfil: enter the SUT to open queue %d: %w", queue, err)
+	}
+	if openErr != nil {
+		return nil, classifyNetlink(sut, queue, fmt.Errorf("open nfnetlink socket: %w", openErr))
+	}
+	return q, nil
+}
+
+// classifyNetlink says whether a netlink failure means the machine lacks
+// nfnetlink_queue or the permission to use it.
+func classifyNetlink(sut topology.SUT, queue uint16, err error) error {
+	switch {
+	case errors.Is(err, unix.EPERM), errors.Is(err, unix.EACCES):
+		return unsupported("nfnetlink_queue: permission denied for queue %d (needs CAP_NET_ADMIN in the SUT namespace): %v", queue, err)
+	case errors.Is(err, unix.EPROTONOSUPPORT), errors.Is(err, unix.EAFNOSUPPORT):
+		return unsupported("the kernel has no netfilter netlink (CONFIG_NETFILTER_NETLINK): %v", err)
+	case errors.Is(err, unix.EBUSY):
+		return fmt.Errorf("cfil: queue %d is already bound by another program in the SUT namespace: %w", queue, err)
+	}
+	// The kernel answers EINVAL or EOPNOTSUPP for a netfilter subsystem it
+	// does not have: decide by the subsystem's /proc file.
+	var present bool
+	if sut.Do(func() error {
+		_, statErr := os.Stat("/proc/thread-self/net/netfilter/nfnetlink_queue")
+		present = statErr == nil
+		return nil
+	}) == nil && !present {
+		return unsupported("the kernel has no nfnetlink_queue (CONFIG_NETFILTER_NETLINK_QUEUE, module nfnetlink_queue): %v", err)
+	}
+	return fmt.Errorf("cfil: queue %d: %w", queue, err)
+}
+
+// verdictLoop gives the kernel a verdict for every queued packet.
+type verdictLoop struct {
+	q *nfqueue.Nfqueue
+	v *verdicts
+
+	mu      sync.Mutex
+	lastErr error
+}
+
+func (l *verdictLoop) hook(a nfqueue.Attribute) int {
+	if a.PacketID == nil {
+		return 0
+	}
+	var pkt []byte
+	if a.Payload != nil {
+		pkt = *a.Payload
+	}
+	verdict := nfqueue.NfAccept
+	if !l.v.decide(flowOf(pkt)) {
+		verdict = nfqueue.NfDrop
+	}
+	if err := l.q.SetVerdict(*a.PacketID, verdict); err != nil {
+		l.record(fmt.Errorf("verdict for packet %d: %w", *a.PacketID, err))
+	}
+	return 0
+}
+
+// onError keeps the loop reading through transient trouble (a receive
+// timeout, or ENOBUFS when a burst overran the socket buffer: those packets
+// stay queued and are dropped by the kernel, which its counters show).
+func (l *verdictLoop) onError(err error) int {
+	var opErr interface{ Timeout() bool }
+	if errors.Is(err, unix.ENOBUFS) || (errors.As(err, &opErr) && opErr.Timeout()) {
+		return 0
+	}
+	l.record(err)
+	return 1
+}
+
+func (l *verdictLoop) record(err error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.lastErr == nil {
+		l.lastErr = err
+	}
+}
+
+// err is the first error the loop met, unless it came from Close itself.
+func (l *verdictLoop) err() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.lastErr == nil || errors.Is(l.lastErr, os.ErrClosed) || errors.Is(l.lastErr, context.Canceled) {
+		return nil
+	}
+	return fmt.Errorf("cfil: verdict loop: %w", l.lastErr)
+}

@@ -1,0 +1,80 @@
+package cfil
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// QueueCounters is one row of /proc/net/netfilter/nfnetlink_queue: a queue
+// bound by a user-space program in the namespace (net/netfilter/nfnetlink_queue.c,
+// seq_show).
+type QueueCounters struct {
+	Queue       uint16 `json:"queue"`
+	PortID      uint32 `json:"portid"`        // netlink port of the program holding the queue
+	Waiting     uint32 `json:"queue_total"`   // packets waiting for a verdict now
+	CopyMode    uint8  `json:"copy_mode"`     // 0 none, 1 meta, 2 packet
+	CopyRange   uint32 `json:"copy_range"`    // bytes of each packet copied to user space
+	Dropped     uint32 `json:"queue_dropped"` // dropped by the kernel: queue full
+	UserDropped uint32 `json:"user_dropped"`  // dropped by the kernel: netlink send to the program failed
+	IDSequence  uint32 `json:"id_sequence"`   // last packet id: how many packets were ever queued
+}
+
+// parseQueues reads /proc/net/netfilter/nfnetlink_queue. The kernel prints 9
+// columns, the last a constant 1; a row with fewer than 8 numbers is returned
+// as a problem rather than guessed at.
+func parseQueues(text string) (rows []QueueCounters, problems []string) {
+	for _, line := range strings.Split(text, "\n") {
+		f := strings.Fields(line)
+		if len(f) == 0 {
+			continue
+		}
+		if len(f) < 8 {
+			problems = append(problems, fmt.Sprintf("nfnetlink_queue: unreadable row %q", line))
+			continue
+		}
+		var n [8]uint64
+		ok := true
+		for i := range n {
+			v, err := strconv.ParseUint(f[i], 10, 32)
+			if err != nil {
+				ok = false
+				break
+			}
+			n[i] = v
+		}
+		if !ok || n[0] > 0xffff || n[3] > 0xff {
+			problems = append(problems, fmt.Sprintf("nfnetlink_queue: unreadable row %q", line))
+			continue
+		}
+		rows = append(rows, QueueCounters{
+			Queue: uint16(n[0]), PortID: uint32(n[1]), Waiting: uint32(n[2]), CopyMode: uint8(n[3]),
+			CopyRange: uint32(n[4]), Dropped: uint32(n[5]), UserDropped: uint32(n[6]), IDSequence: uint32(n[7]),
+		})
+	}
+	return rows, problems
+}
+
+// queued returns how many packets queue q took between two samples, and
+// whether the queue was bound in either. A queue rebound in between restarts
+// its id sequence: the after value is then the count.
+func queued(before, after []QueueCounters, q uint16) (n uint32, present bool) {
+	var b, a *QueueCounters
+	for i := range before {
+		if before[i].Queue == q {
+			b = &before[i]
+		}
+	}
+	for i := range after {
+		if after[i].Queue == q {
+			a = &after[i]
+		}
+	}
+	switch {
+	case a == nil:
+		return 0, b != nil
+	case b == nil || b.PortID != a.PortID || a.IDSequence < b.IDSequence:
+		return a.IDSequence, true
+	}
+	return a.IDSequence - b.IDSequence, true
+}

@@ -1,0 +1,51 @@
+package cfil
+
+import "sync"
+
+// verdicts is the filter's decision logic and its counters, apart from any
+// netlink socket so that every mode is tested without a kernel.
+type verdicts struct {
+	mode Mode
+
+	mu    sync.Mutex
+	flows map[string]bool // flows already given a packet
+	stats FilterStats
+}
+
+func newVerdicts(mode Mode) *verdicts {
+	return &verdicts{mode: mode, flows: map[string]bool{}}
+}
+
+// decide records a packet of flow and reports whether to accept it.
+func (v *verdicts) decide(flow string) (accept bool) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	first := v.stats.Seen == 0
+	newFlow := !v.flows[flow]
+	v.flows[flow] = true
+	v.stats.Seen++
+	switch v.mode {
+	case DropFirstPerFlow:
+		accept = !newFlow
+	case DropFirst:
+		accept = !first
+	default:
+		accept = true
+	}
+	if accept {
+		v.stats.Accepted++
+	} else {
+		v.stats.Dropped++
+		v.stats.DroppedFlows = append(v.stats.DroppedFlows, flow)
+	}
+	return accept
+}
+
+// snapshot copies the counters.
+func (v *verdicts) snapshot() FilterStats {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	s := v.stats
+	s.DroppedFlows = append([]string(nil), v.stats.DroppedFlows...)
+	return s
+}
