@@ -55,6 +55,7 @@ func StartFilter(ctx context.Context, sut topology.SUT, cfg FilterConfig) (*Filt
 		return nil, classifyNetlink(sut, cfg.Queue, fmt.Errorf("bind queue %d: %w", cfg.Queue, err))
 	}
 	stopLoop := func() error {
+		loop.closing()
 		cancel()
 		err := q.Close() // waits for the loop's goroutine
 		return errors.Join(err, loop.err())
@@ -142,6 +143,13 @@ type verdictLoop struct {
 
 	mu      sync.Mutex
 	lastErr error
+	stopped bool // Close has begun: read errors from now on are its doing
+}
+
+func (l *verdictLoop) closing() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.stopped = true
 }
 
 func (l *verdictLoop) hook(a nfqueue.Attribute) int {
@@ -177,16 +185,16 @@ func (l *verdictLoop) onError(err error) int {
 func (l *verdictLoop) record(err error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.lastErr == nil {
+	if l.lastErr == nil && !l.stopped {
 		l.lastErr = err
 	}
 }
 
-// err is the first error the loop met, unless it came from Close itself.
+// err is the first error the loop met before Close began.
 func (l *verdictLoop) err() error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.lastErr == nil || errors.Is(l.lastErr, os.ErrClosed) || errors.Is(l.lastErr, context.Canceled) {
+	if l.lastErr == nil {
 		return nil
 	}
 	return fmt.Errorf("cfil: verdict loop: %w", l.lastErr)
