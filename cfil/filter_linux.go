@@ -115,6 +115,11 @@ func openQueue(sut topology.SUT, queue uint16) (*nfqueue.Nfqueue, error) {
 // classifyNetlink says whether a netlink failure means the machine lacks
 // nfnetlink_queue or the permission to use it.
 func classifyNetlink(sut topology.SUT, queue uint16, err error) error {
+	// The kernel also answers EPERM when another socket holds the queue
+	// (nfqnl_recv_config): that is a clash, not a missing permission.
+	if holder, ok := queueHolder(sut, queue); ok && errors.Is(err, unix.EPERM) {
+		return fmt.Errorf("cfil: queue %d is already bound by another program in the SUT namespace (netlink port %d): %w", queue, holder, err)
+	}
 	switch {
 	case errors.Is(err, unix.EPERM), errors.Is(err, unix.EACCES):
 		return unsupported("nfnetlink_queue: permission denied for queue %d (needs CAP_NET_ADMIN in the SUT namespace): %v", queue, err)
@@ -127,13 +132,29 @@ func classifyNetlink(sut topology.SUT, queue uint16, err error) error {
 	// does not have: decide by the subsystem's /proc file.
 	var present bool
 	if sut.Do(func() error {
-		_, statErr := os.Stat("/proc/thread-self/net/netfilter/nfnetlink_queue")
+		_, statErr := os.Stat(queueProcFile)
 		present = statErr == nil
 		return nil
 	}) == nil && !present {
 		return unsupported("the kernel has no nfnetlink_queue (CONFIG_NETFILTER_NETLINK_QUEUE, module nfnetlink_queue): %v", err)
 	}
 	return fmt.Errorf("cfil: queue %d: %w", queue, err)
+}
+
+// queueHolder is the netlink port bound to queue in the SUT, if any.
+func queueHolder(sut topology.SUT, queue uint16) (uint32, bool) {
+	var text []byte
+	if sut.Do(func() error {
+		text, _ = os.ReadFile(queueProcFile)
+		return nil
+	}) != nil {
+		return 0, false
+	}
+	rows, _ := parseQueues(string(text))
+	if q := findQueue(rows, queue); q != nil {
+		return q.PortID, true
+	}
+	return 0, false
 }
 
 // verdictLoop gives the kernel a verdict for every queued packet.
