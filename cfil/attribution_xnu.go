@@ -2,6 +2,7 @@ package cfil
 
 import (
 	"fmt"
+	"net/netip"
 	"strconv"
 	"strings"
 	"time"
@@ -76,7 +77,8 @@ func xnuAttribution(before, after State, events []macos.LogEvent) Attribution {
 	case a.ReinjectFailure != "":
 		s := fmt.Sprintf("the content filter failed to re-send data it held (%s", a.ReinjectFailure)
 		if f := failures[0].Flow; f != nil {
-			s += fmt.Sprintf(", %s %s:%d -> %s:%d", strings.ToLower(f.Proto), f.LAddr, f.LPort, f.FAddr, f.FPort)
+			proto, _, _ := strings.Cut(strings.ToLower(f.Proto), "(") // "UDP(17)" -> "udp"
+			s += fmt.Sprintf(", %s %s -> %s", proto, hostPort(f.LAddr, f.LPort), hostPort(f.FAddr, f.FPort))
 		}
 		s += fmt.Sprintf("; %d failure(s) logged, inject_q_out_fail +%d): data sendto() reported as sent was lost", len(failures), outFail)
 		parts = append(parts, s)
@@ -120,6 +122,14 @@ func eventsInWindow(events []macos.LogEvent, since, until time.Time) []macos.Log
 		}
 	}
 	return out
+}
+
+// hostPort joins an address the kernel printed and a port, bracketing IPv6.
+func hostPort(addr string, port int) string {
+	if a, err := netip.ParseAddr(addr); err == nil {
+		return netip.AddrPortFrom(a, uint16(port)).String()
+	}
+	return fmt.Sprintf("%s:%d", addr, port)
 }
 
 func firstLine(s string) string {

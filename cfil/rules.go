@@ -54,7 +54,7 @@ func queueRulesFromNft(text string) []string {
 var (
 	saveCounters = regexp.MustCompile(`^\[(\d+):(\d+)\]\s*`)
 	nftCounters  = regexp.MustCompile(`\bcounter packets (\d+) bytes (\d+)\s*`)
-	queueNumber  = regexp.MustCompile(`(?:--queue-num|queue num|queue to|--queue-balance) (\d+)`)
+	queueNumber  = regexp.MustCompile(`(?:--queue-num|--queue-balance|\bqueue(?: flags \S+)? (?:num|to)) (\d+)`)
 )
 
 // ruleCounter splits a rule line from queueRulesFrom* into its identity
