@@ -36,7 +36,7 @@ func (w *fakeWire) ReadFrame(b []byte) (int, error) {
 }
 
 func (w *fakeWire) WriteFrame(f []byte) error { w.out <- append([]byte(nil), f...); return nil }
-func (w *fakeWire) Close() error               { close(w.closed); return nil }
+func (w *fakeWire) Close() error              { close(w.closed); return nil }
 
 var (
 	sutMAC  = mustMAC("02:00:00:00:00:01")
