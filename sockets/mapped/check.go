@@ -1,0 +1,119 @@
+package mapped
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/netconform/netconform/cfil"
+	"github.com/netconform/netconform/check"
+	"github.com/netconform/netconform/harness"
+	"github.com/netconform/netconform/sockets/peer4"
+)
+
+// Observation is what one first-datagram case saw: the documented shape of
+// the observations of sockets.mapped-sendto.* and sockets.inet4-sendto.*.
+type Observation struct {
+	Case        string      `json:"case"`
+	Family      string      `json:"family"`
+	Bound       bool        `json:"bound"`
+	Connected   bool        `json:"connected"`
+	Call        string      `json:"call"`
+	Destination Destination `json:"destination"`
+	// Sockets is K; Timeout each datagram's receive window.
+	Sockets int            `json:"sockets"`
+	Timeout check.Duration `json:"timeout"`
+	// ByNumber is the delivery rate of the 1st, 2nd... datagram.
+	ByNumber []NumberRate `json:"by_number"`
+	// SocketRecords holds every socket and datagram.
+	SocketRecords []SocketRecord `json:"socket_records"`
+	// PeerARPReplies is how often the emulated peer answered the SUT's ARP.
+	PeerARPReplies int `json:"peer_arp_replies"`
+	// CFIL is the content-filter evidence over the check's window.
+	CFIL *cfil.Attribution `json:"cfil,omitempty"`
+}
+
+// Run runs one first-datagram case as a check on a lab of its own.
+func Run(ctx context.Context, env *harness.Env, c Case, p Params) check.Result {
+	res := check.Result{ID: c.ID, Title: c.Title, Spec: Spec, Labels: []string{"sockets", "mapped-sendto"}}
+	start := time.Now()
+	defer func() { res.Duration = check.Duration(time.Since(start)) }()
+	if p.Sockets < 1 || p.Timeout <= 0 {
+		res.Errorf("harness: %d sockets and a %v window cannot test anything", p.Sockets, p.Timeout)
+		return res
+	}
+	lab, err := env.Realize(ctx, DualStackLab(), "dualstack")
+	if err != nil {
+		res.Errorf("%v", err)
+		return res
+	}
+	defer lab.Close()
+	res.Evidence = lab.Evidence
+	peer, err := startPeer(lab)
+	if err != nil {
+		res.Errorf("%v", err)
+		return res
+	}
+	obs, err := observeCase(ctx, lab, peer, c, p)
+	if err != nil {
+		res.Errorf("%v", err)
+		_ = res.Observe(obs)
+		return res
+	}
+	res.Verdict, res.Reason = Judge(c.Call(), p.Timeout, obs.SocketRecords)
+	res.Reason = withFilterNote(res.Reason, obs.CFIL)
+	if err := res.Observe(obs); err != nil {
+		res.Errorf("%v", err)
+	}
+	return res
+}
+
+// observeCase runs c on a realised lab, with its peer started, between two
+// content-filter snapshots.
+func observeCase(ctx context.Context, lab *harness.Lab, peer *peer4.Host, c Case, p Params) (Observation, error) {
+	obs := Observation{Case: c.ID, Family: c.Family, Bound: c.Bind, Connected: c.Connect, Call: c.Call(),
+		Destination: c.To, Sockets: p.Sockets, Timeout: check.Duration(p.Timeout)}
+	watch, err := watchFilters(ctx, lab.SUT())
+	if err != nil {
+		return obs, err
+	}
+	records, runErr := newCaseRun(c, p, lab.SUT(), peer).run(ctx)
+	obs.SocketRecords, obs.ByNumber = records, Rates(records)
+	obs.PeerARPReplies = peer.ARPReplies()
+	attr, err := watch.conclude(ctx)
+	if err == nil {
+		obs.CFIL = &attr
+	}
+	if runErr != nil {
+		return obs, fmt.Errorf("harness could not finish the datagrams: %w", runErr)
+	}
+	if err != nil {
+		return obs, err
+	}
+	if err := peer.Err(); err != nil {
+		return obs, fmt.Errorf("harness: the emulated peer failed, so the wire cannot be trusted: %w", err)
+	}
+	return obs, nil
+}
+
+// startPeer attaches the emulated IPv4 host declared on the lab's link.
+func startPeer(lab *harness.Lab) (*peer4.Host, error) {
+	link, ok := lab.Lab().Link(labLink)
+	if !ok || len(link.Hosts) == 0 {
+		return nil, fmt.Errorf("harness: lab %s has no peer on link %s", lab.Lab().Name, labLink)
+	}
+	return peer4.Start(lab.Port(labLink), link.Hosts[0])
+}
+
+// withFilterNote appends cfil's conclusion when a filter was on the path: a
+// reader of a failure must see at once whether a content filter took part.
+func withFilterNote(reason string, a *cfil.Attribution) string {
+	if a == nil || !a.FilterOnPath {
+		return reason
+	}
+	note := "content filter: " + a.Summary
+	if a.ReinjectFailure != "" {
+		note += " (" + a.ReinjectFailure + ")"
+	}
+	return reason + "; " + note
+}

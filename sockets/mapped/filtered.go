@@ -1,0 +1,136 @@
+package mapped
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/netconform/netconform/cfil"
+	"github.com/netconform/netconform/check"
+	"github.com/netconform/netconform/harness"
+)
+
+// IDUserspaceFilter is the check that repeats the reported cases through a
+// user-space content filter that accepts everything.
+const IDUserspaceFilter = "cfil.userspace-filter.first-datagram"
+
+// FilterSpec is what cfil.userspace-filter.first-datagram holds the stack to.
+const FilterSpec = "A content filter that accepts every packet is transparent: the first datagram of an IPv4-mapped sendto() " +
+	"must still arrive when the flow passes through a user-space verdict path " +
+	"(seed: macOS 15.6.1's cfil loses it in sosend_reinject() while sendto() returns success; Linux analogue: NFQUEUE)"
+
+// filterQueue is the NFQUEUE number the check's filter uses. Queues are per
+// network namespace, so the lab's own namespace never collides with another.
+const filterQueue = 3280
+
+// FilteredObservation is the documented shape of the observations of
+// cfil.userspace-filter.first-datagram.
+type FilteredObservation struct {
+	Filter FilterRecord `json:"filter"`
+	// Cases are the reported self and peer cases run through the filter,
+	// each with its own content-filter attribution.
+	Cases []Observation `json:"cases"`
+}
+
+// FilterRecord is the filter the check ran and what it decided.
+type FilterRecord struct {
+	Queue uint16    `json:"queue"`
+	Hook  string    `json:"hook"`
+	Match []string  `json:"match"`
+	Mode  cfil.Mode `json:"mode"`
+	Rules []string  `json:"rules,omitempty"`
+	cfil.FilterStats
+}
+
+// filterCases are the cases repeated through the filter: the seed's own
+// case, and the same socket sending off the machine.
+var filterCases = []string{IDSelf, IDPeer}
+
+// UserspaceFilter runs the check with a filter that accepts every packet.
+func UserspaceFilter(ctx context.Context, env *harness.Env, p Params) check.Result {
+	return userspaceFilter(ctx, env, p, cfil.Accept)
+}
+
+// userspaceFilter is the check with the filter's mode as a parameter: the
+// self-validation runs it with a dropping filter and expects a fail.
+func userspaceFilter(ctx context.Context, env *harness.Env, p Params, mode cfil.Mode) check.Result {
+	res := check.Result{ID: IDUserspaceFilter, Spec: FilterSpec, Labels: []string{"cfil"},
+		Title: "Dual-stack UDP sendto() through a user-space filter that accepts everything: the first datagram still arrives"}
+	start := time.Now()
+	defer func() { res.Duration = check.Duration(time.Since(start)) }()
+	lab, err := env.Realize(ctx, DualStackLab(), "dualstack-filtered")
+	if err != nil {
+		res.Errorf("%v", err)
+		return res
+	}
+	defer lab.Close()
+	res.Evidence = lab.Evidence
+	peer, err := startPeer(lab)
+	if err != nil {
+		res.Errorf("%v", err)
+		return res
+	}
+	// OUTPUT sees both cases: datagrams to the SUT's own address leave
+	// through OUTPUT (then loop back through INPUT), datagrams to the peer
+	// leave through OUTPUT to the wire. The same path as cfil's "out".
+	cfg := cfil.FilterConfig{Queue: filterQueue, Hook: "OUTPUT", Match: []string{"-p", "udp"}, Mode: mode}
+	f, err := cfil.StartFilter(ctx, lab.SUT(), cfg)
+	if errors.Is(err, cfil.ErrUnsupported) {
+		res.Verdict, res.Reason = check.Skip, err.Error()
+		return res
+	}
+	if err != nil {
+		res.Errorf("harness could not start the user-space filter: %v", err)
+		return res
+	}
+	defer f.Close()
+
+	obs := FilteredObservation{Filter: FilterRecord{Queue: cfg.Queue, Hook: cfg.Hook, Match: cfg.Match, Mode: cfg.Mode, Rules: f.Rules()}}
+	var verdicts []check.Verdict
+	var reasons []string
+	for _, id := range filterCases {
+		c, _ := CaseByID(id)
+		o, err := observeCase(ctx, lab, peer, c, p)
+		obs.Cases = append(obs.Cases, o)
+		if err != nil {
+			obs.Filter.FilterStats = f.Stats()
+			res.Errorf("%s: %v", c.To, err)
+			_ = res.Observe(obs)
+			return res
+		}
+		v, why := Judge(c.Call(), p.Timeout, o.SocketRecords)
+		verdicts = append(verdicts, v)
+		reasons = append(reasons, fmt.Sprintf("%s (%s): %s", c.To, c.ID, why))
+	}
+	stats := f.Stats()
+	obs.Filter.FilterStats = stats
+	res.Verdict, res.Reason = judgeFiltered(cfg, stats, verdicts, reasons)
+	if err := res.Observe(obs); err != nil {
+		res.Errorf("%v", err)
+	}
+	return res
+}
+
+// judgeFiltered combines the cases' verdicts. A filter that was given no
+// packet proves nothing: the check then cannot decide.
+func judgeFiltered(cfg cfil.FilterConfig, stats cfil.FilterStats, verdicts []check.Verdict, reasons []string) (check.Verdict, string) {
+	filter := fmt.Sprintf("user-space filter (NFQUEUE %d on %s, %s) saw %d packets, dropped %d", cfg.Queue, cfg.Hook, cfg.Mode, stats.Seen, stats.Dropped)
+	if len(stats.DroppedFlows) > 0 {
+		filter += " (" + strings.Join(stats.DroppedFlows, ", ") + ")"
+	}
+	if stats.Seen == 0 {
+		return check.Error, "cannot decide: the " + filter + ": it was not on the datagrams' path, so nothing was tested through it"
+	}
+	verdict := check.Pass
+	for _, v := range verdicts {
+		switch {
+		case v == check.Error:
+			verdict = check.Error
+		case v == check.Fail && verdict != check.Error:
+			verdict = check.Fail
+		}
+	}
+	return verdict, strings.Join(reasons, "; ") + "; " + filter
+}
