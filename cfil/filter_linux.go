@@ -25,6 +25,10 @@ const copyRange = 128
 // opened inside it. A missing binary, kernel feature or permission gives an
 // error wrapping ErrUnsupported that names it.
 //
+// Close the filter before the lab (harness: lab.OnClose(f.Close), which runs
+// before the namespace is removed); a filter outliving its lab leaves nothing
+// behind, but its Close then reports that it could not enter the namespace.
+//
 // The queue is bound before any rule exists and the rules are removed before
 // it is unbound: with no program on the queue, the kernel would drop every
 // packet the rule matches, which would look like the filter's doing.
