@@ -10,11 +10,14 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -426,4 +429,188 @@ func descendants(pid int) []int {
 		}
 	}
 	return out
+}
+
+var socketsChecks = []string{
+	"sockets.mapped-sendto.self", "sockets.mapped-sendto.peer", "sockets.mapped-sendto.unbound",
+	"sockets.mapped-sendto.connected", "sockets.inet4-sendto.self", "sockets.inet4-sendto.peer",
+	"cfil.userspace-filter.first-datagram",
+	"sockets.churn.stream6", "sockets.churn.dgram6", "sockets.churn.stream4",
+}
+
+var churnChecks = socketsChecks[len(socketsChecks)-3:]
+
+// TestSelfValidationSockets: the shipped config passes every sockets check
+// on stock Linux, into the same results.json as the other suites; a profile
+// with a tight probe memory limit makes every churn check fail, saying why.
+func TestSelfValidationSockets(t *testing.T) {
+	needRoot(t)
+	t.Run("stock", func(t *testing.T) {
+		r := runNC(t, "ginkgo.yaml", "--profile", "stock", "--labels", "sockets")
+		if r.code != exitAsExpected {
+			t.Errorf("exit %d, want 0; output:\n%s", r.code, r.output)
+		}
+		res := r.results(t)
+		got := verdicts(res)
+		for _, id := range socketsChecks {
+			if got[id] != check.Pass {
+				t.Errorf("%s: %q, want pass", id, got[id])
+			}
+		}
+		for _, c := range res.Checks {
+			if len(c.Observations) == 0 || len(c.Evidence) == 0 {
+				t.Errorf("%s: no observations or evidence", c.ID)
+			}
+		}
+	})
+	t.Run("probe-memory-limit", func(t *testing.T) {
+		cfg := writeConfig(t, "", "  tight-memory:\n    description: churn probes in a 2 MiB memory cgroup\n    probe_memory_limit: 2MiB\n")
+		r := runNC(t, cfg, "--profile", "tight-memory", "--labels", "churn")
+		if r.code != exitUnexpected {
+			t.Errorf("exit %d, want 1; output:\n%s", r.code, r.output)
+		}
+		why := regexp.MustCompile(`ENOBUFS|ENOMEM|ENFILE|killed by SIGKILL`)
+		for _, c := range r.results(t).Checks {
+			if c.Verdict != check.Fail || !why.MatchString(c.Reason) || !strings.Contains(c.Reason, "2.0 MiB") {
+				t.Errorf("%s: %s (%s), want fail naming the errno or the kill under 2.0 MiB", c.ID, c.Verdict, c.Reason)
+			}
+		}
+		if got := len(r.results(t).Checks); got != len(churnChecks) {
+			t.Errorf("%d checks ran, want the %d churn checks", got, len(churnChecks))
+		}
+	})
+}
+
+// TestInterruptDuringChurnLeavesNothing: Ctrl-C while a churn probe runs in
+// its memory cgroup inside the lab removes the probe, the cgroup and the
+// lab, and the host's network is as it was.
+func TestInterruptDuringChurnLeavesNothing(t *testing.T) {
+	needRoot(t)
+	before := hostNetwork(t)
+	cfg := writeConfig(t, "", "  roomy:\n    probe_memory_limit: 256MiB\n")
+	b, _ := os.ReadFile(cfg)
+	// A churn that would run for minutes and may take as long as it likes.
+	long := strings.Replace(strings.Replace(string(b), "churn_count: 250000", "churn_count: 100000000", 1), "churn_timeout: 1m", "churn_timeout: 10m", 1)
+	if long == string(b) {
+		t.Fatal("could not lengthen the churn in the test config")
+	}
+	os.WriteFile(cfg, []byte(long), 0o644)
+	cmd := exec.Command(ncBinary, "run", "--config", cfg, "--out", t.TempDir(), "--check", "sockets.churn.stream6", "--profile", "roomy")
+	cmd.Dir = repoRoot
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	var out syncBuffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+	var id string
+	var probes []int
+	deadline := time.Now().Add(180 * time.Second) // includes compiling the suite and the probe
+	for {
+		if m := regexp.MustCompile(`: run ([0-9a-f]{8}) on `).FindStringSubmatch(out.String()); m != nil && id == "" {
+			id = m[1]
+		}
+		if id != "" {
+			if probes = probesOfRun(id); len(probes) > 0 {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no churn probe ever ran in a cgroup of the run; output:\n%s", out.String())
+		}
+		time.Sleep(50 * time.Millisecond) // another process's state: no event to await
+	}
+	if len(runCgroups(t, id)) == 0 || len(labObjects(t, id)) == 0 {
+		t.Fatal("the probe runs but its cgroup or lab namespace is not there")
+	}
+	syscall.Kill(-cmd.Process.Pid, syscall.SIGINT) // what a terminal's Ctrl-C does
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case <-done:
+	case <-time.After(60 * time.Second):
+		t.Fatalf("run did not stop after Ctrl-C; output:\n%s", out.String())
+	}
+	for _, pid := range probes {
+		if processAliveTest(pid) {
+			t.Errorf("probe %d still runs after Ctrl-C", pid)
+		}
+	}
+	if left := runCgroups(t, id); len(left) > 0 {
+		t.Errorf("cgroups left after Ctrl-C: %v", left)
+	}
+	if left := labObjects(t, id); len(left) > 0 {
+		t.Errorf("namespaces left after Ctrl-C: %v", left)
+	}
+	if after := hostNetwork(t); after != before {
+		t.Errorf("host network changed:\nbefore:\n%s\nafter:\n%s", before, after)
+	}
+	if cmd.ProcessState.ExitCode() == 0 {
+		t.Errorf("an interrupted run exited 0")
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe to read while a child writes to it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// probesOfRun lists the live processes in a memory cgroup of run id.
+func probesOfRun(id string) []int {
+	var pids []int
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join("/proc", e.Name(), "cgroup"))
+		if err == nil && strings.Contains(string(b), "/netconform-"+id+"-") && processAliveTest(pid) {
+			pids = append(pids, pid)
+		}
+	}
+	return pids
+}
+
+// runCgroups lists the cgroup directories of run id anywhere under
+// /sys/fs/cgroup (v1 and v2).
+func runCgroups(t *testing.T, id string) []string {
+	t.Helper()
+	var found []string
+	filepath.WalkDir("/sys/fs/cgroup", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || !d.IsDir() {
+			return nil
+		}
+		if strings.HasPrefix(d.Name(), "netconform-"+id+"-") {
+			found = append(found, path)
+			return fs.SkipDir
+		}
+		return nil
+	})
+	return found
+}
+
+// processAliveTest: running and not a zombie.
+func processAliveTest(pid int) bool {
+	b, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
+	if err != nil {
+		return false
+	}
+	s := string(b)
+	i := strings.LastIndexByte(s, ')')
+	return i < 0 || i+2 >= len(s) || (s[i+2] != 'Z' && s[i+2] != 'X')
 }
