@@ -1,4 +1,4 @@
-//go:build !linux
+//go:build !linux && !darwin
 
 package reports
 
@@ -7,9 +7,9 @@ import (
 	"runtime"
 )
 
-// ThisRelease identifies the running release. The macOS identity (sw_vers,
-// uname, hw.model) is not wired yet: until it is, a run there refuses to start
-// rather than writing results under a wrong release.
+// ThisRelease identifies the running release. Only Linux and macOS have an
+// identity: elsewhere a run refuses to start rather than writing results under
+// a wrong release.
 func ThisRelease() (Release, error) {
-	return Release{}, fmt.Errorf("release identity on %s is not implemented yet", runtime.GOOS)
+	return Release{}, fmt.Errorf("release identity on %s is not implemented: netconform runs on linux and darwin", runtime.GOOS)
 }
