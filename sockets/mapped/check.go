@@ -61,6 +61,11 @@ func Run(ctx context.Context, env *harness.Env, c Case, p Params) check.Result {
 		return res
 	}
 	res.Verdict, res.Reason = Judge(c.Call(), p.Timeout, obs.SocketRecords)
+	if res.Verdict == check.Fail && c.To == Peer && obs.PeerARPReplies == 0 {
+		// Nothing can reach a peer whose address the SUT never resolved:
+		// say so, so the reader looks at neighbour resolution first.
+		res.Reason += "; the SUT never sent an ARP request for the peer"
+	}
 	res.Reason = withFilterNote(res.Reason, obs.CFIL)
 	if err := res.Observe(obs); err != nil {
 		res.Errorf("%v", err)

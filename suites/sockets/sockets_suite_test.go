@@ -7,6 +7,7 @@ package sockets_test
 import (
 	"context"
 	"os"
+	"path/filepath"
 	"testing"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -38,6 +39,10 @@ var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 	s, err := suiterun.Load()
 	Expect(err).NotTo(HaveOccurred(), "netconform settings")
 	if p := s.Config.Params.Sockets.Probe; p != "" {
+		// A relative path is relative to the config file, like output.
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(filepath.Dir(s.Config.Path), p)
+		}
 		return []byte(p)
 	}
 	probeDir, err = os.MkdirTemp("", "netconform-probe-")
