@@ -8,6 +8,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -613,4 +614,41 @@ func processAliveTest(pid int) bool {
 	s := string(b)
 	i := strings.LastIndexByte(s, ')')
 	return i < 0 || i+2 >= len(s) || (s[i+2] != 'Z' && s[i+2] != 'X')
+}
+
+// TestSelfValidationMappedSendtoFault: a profile that drops every other UDP
+// packet on the SUT's input path (so the first datagram of each fresh
+// socket) makes the reported case fail through the real command with the
+// seed's words, and the content-filter attribution does not blame a filter
+// that was not there.
+func TestSelfValidationMappedSendtoFault(t *testing.T) {
+	needRoot(t)
+	if _, err := exec.LookPath("iptables"); err != nil {
+		t.Skip("iptables needed to inject the fault")
+	}
+	cfg := writeConfig(t, "", "  drop-first-input:\n    commands: [\"iptables -I INPUT -p udp -m statistic --mode nth --every 2 --packet 0 -j DROP\"]\n")
+	b, _ := os.ReadFile(cfg)
+	// Every lost datagram costs a window: keep them short.
+	os.WriteFile(cfg, []byte(strings.Replace(string(b), "receive_timeout: 1s", "receive_timeout: 300ms", 1)), 0o644)
+	r := runNC(t, cfg, "--check", "sockets.mapped-sendto.self", "--profile", "drop-first-input")
+	if r.code != exitUnexpected {
+		t.Errorf("exit %d, want 1; output:\n%s", r.code, r.output)
+	}
+	c := r.results(t).Checks
+	if len(c) != 1 || c[0].Verdict != check.Fail {
+		t.Fatalf("want one failing check, got %+v", c)
+	}
+	for _, want := range []string{"1st datagram lost 10/10", "sendto said success but nothing arrived", "2nd datagram delivered 10/10"} {
+		if !strings.Contains(c[0].Reason, want) {
+			t.Errorf("reason lacks %q: %s", want, c[0].Reason)
+		}
+	}
+	var obs struct {
+		CFIL struct {
+			FilterOnPath bool `json:"filter_on_path"`
+		} `json:"cfil"`
+	}
+	if err := json.Unmarshal(c[0].Observations, &obs); err != nil || obs.CFIL.FilterOnPath {
+		t.Errorf("cfil attribution blames a content filter for a plain iptables drop (%v): %s", err, c[0].Observations)
+	}
 }
