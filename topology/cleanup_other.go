@@ -1,4 +1,4 @@
-//go:build !linux
+//go:build !linux && !darwin
 
 package topology
 
@@ -7,8 +7,12 @@ import (
 	"runtime"
 )
 
-// Cleanup removes what earlier runs left behind. Only the Linux driver exists
-// so far; elsewhere there is nothing of ours to find yet.
+// Leftovers lists lab objects of earlier runs. There is no lab driver on this
+// OS, so there is nothing of ours to find.
+func Leftovers() ([]Leftover, error) { return nil, nil }
+
+// Cleanup removes what earlier runs left behind. Labs run on Linux and macOS
+// only.
 func Cleanup(all bool) ([]Leftover, error) {
-	return nil, fmt.Errorf("clean-lab is not implemented on %s yet", runtime.GOOS)
+	return nil, fmt.Errorf("clean-lab is not implemented on %s: netconform builds labs on linux and darwin", runtime.GOOS)
 }

@@ -1,0 +1,204 @@
+package topology
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"os/exec"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/netconform/netconform/macos"
+)
+
+// fethSUT is the SUT view of a fethLab: the Mac itself, seen through the lab's
+// interfaces. Routes and neighbours are limited to those interfaces, so that
+// evidence never carries the Mac's own networks.
+type fethSUT fethLab
+
+// Do runs fn: there is no namespace to enter, the SUT is this host.
+func (s *fethSUT) Do(fn func() error) error { return fn() }
+
+// Start starts cmd on the host.
+func (s *fethSUT) Start(cmd *exec.Cmd) error { return cmd.Start() }
+
+// Shell runs script with /bin/sh -c and env, on the host.
+func (s *fethSUT) Shell(ctx context.Context, script string, env []string) ([]byte, error) {
+	cmd := exec.CommandContext(ctx, "/bin/sh", "-c", script)
+	cmd.Env = env
+	return cmd.CombinedOutput()
+}
+
+func (s *fethSUT) Interface(link string) string {
+	if l, ok := s.links[link]; ok {
+		return l.sut
+	}
+	return ""
+}
+
+func (s *fethSUT) sutIfs() []string {
+	var out []string
+	for _, l := range s.links {
+		out = append(out, l.sut)
+	}
+	return out
+}
+
+func (s *fethSUT) Addresses(link string) ([]Address, error) {
+	l, ok := s.links[link]
+	if !ok {
+		return nil, fmt.Errorf("no link %q in lab %s", link, s.lab.Name)
+	}
+	text, err := s.env.host.Ifconfig(context.Background(), l.sut)
+	if err != nil {
+		return nil, fmt.Errorf("addresses of %s: %w", l.sut, err)
+	}
+	ifs, perr := macos.ParseIfconfig(text)
+	i, ok := macos.FindInterface(ifs, l.sut)
+	if !ok {
+		return nil, fmt.Errorf("ifconfig %s: no such interface in its output (%v)", l.sut, perr)
+	}
+	return ifconfigAddresses(i), nil
+}
+
+// ifconfigAddresses converts ifconfig's address lines. "autoconf" is
+// xnu's IN6_IFF_AUTOCONF (SLAAC), printed by ifconfig.tproj's af_inet6.c.
+func ifconfigAddresses(i macos.Interface) []Address {
+	// Prefix holds the address itself with its length, as on Linux (the
+	// checks read the address back from it), not the masked network.
+	var out []Address
+	for _, a := range i.Inet6 {
+		if a.PrefixLen < 0 || a.PrefixLen > 128 || !a.Addr.Is6() {
+			continue
+		}
+		out = append(out, Address{Prefix: netip.PrefixFrom(a.Addr.WithZone(""), a.PrefixLen),
+			Tentative: a.Has("tentative"), Deprecated: a.Has("deprecated"), Autoconf: a.Has("autoconf")})
+	}
+	for _, a := range i.Inet {
+		bits := 32
+		if a.Prefix.IsValid() {
+			bits = a.Prefix.Bits()
+		}
+		out = append(out, Address{Prefix: netip.PrefixFrom(a.Addr, bits)})
+	}
+	return out
+}
+
+// Routes lists the IPv6 routes through the lab's interfaces.
+func (s *fethSUT) Routes() ([]RouteEntry, error) {
+	msgs, err := s.env.host.DumpRoutes()
+	if err != nil {
+		return nil, fmt.Errorf("routing table: %w", err)
+	}
+	names, err := s.env.host.Names()
+	if err != nil {
+		return nil, err
+	}
+	return labRoutes(macos.Routes(msgs, names), s.sutIfs()), nil
+}
+
+func labRoutes(rs []macos.Route, ifs []string) []RouteEntry {
+	var out []RouteEntry
+	for _, r := range rs {
+		if r.Dst.Addr().Is6() && slices.Contains(ifs, r.IfName) {
+			out = append(out, routeEntryOf(r))
+		}
+	}
+	return out
+}
+
+// RouteGet asks the kernel's table (RTM_GET) which route serves dst. With a
+// source, the lookup is scoped to the interface owning it, as xnu scopes a
+// socket's lookups to its source's interface.
+func (s *fethSUT) RouteGet(dst, src netip.Addr) (RouteEntry, error) {
+	host := s.env.host
+	scope := 0
+	if src.IsValid() && !src.IsUnspecified() {
+		_, idx, ok := host.OwnerOf(src.WithZone(""))
+		if !ok {
+			return RouteEntry{}, fmt.Errorf("route get %s from %s: no interface holds %s", dst, src, src)
+		}
+		scope = idx
+	}
+	dstIndex := 0
+	if z := dst.Zone(); z != "" {
+		if n, err := strconv.Atoi(z); err == nil {
+			dstIndex = n
+		} else if n, err := host.Index(z); err == nil {
+			dstIndex = n
+		}
+	}
+	reply, err := host.GetRoute(getRouteRequest(dst, dstIndex, scope, host.EmbedsScope()))
+	if errors.Is(err, errNoRoute) {
+		e := routeGetEntry(dst, src, macos.RouteMessage{}, nil)
+		e.Error = errNoRoute.Error()
+		return e, nil
+	}
+	if err != nil {
+		return RouteEntry{}, fmt.Errorf("route get %s from %s: %w", dst, src, err)
+	}
+	names, err := host.Names()
+	if err != nil {
+		return RouteEntry{}, err
+	}
+	return routeGetEntry(dst, src, reply, names), nil
+}
+
+// Neighbors lists the neighbour cache entries of the lab's interfaces
+// (`ndp -an`; IPv4 ARP entries are not read on darwin).
+func (s *fethSUT) Neighbors() ([]Neighbor, error) {
+	text, err := s.env.host.NDP(context.Background())
+	if err != nil {
+		return nil, fmt.Errorf("ndp -an: %w", err)
+	}
+	ns, perr := macos.ParseNDPNeighbors(text)
+	if len(ns) == 0 && perr != nil {
+		return nil, perr
+	}
+	return labNeighbors(ns, s.sutIfs()), nil
+}
+
+// ndpStates spells ndp's one-letter states (network_cmds ndp.c) as the Linux
+// names the reports use.
+var ndpStates = map[string]string{
+	"N": "NOSTATE", "I": "INCOMPLETE", "R": "REACHABLE", "S": "STALE", "D": "DELAY", "P": "PROBE", "W": "WAITDELETE",
+}
+
+func labNeighbors(ns []macos.NDPNeighbor, ifs []string) []Neighbor {
+	var out []Neighbor
+	for _, n := range ns {
+		if !slices.Contains(ifs, n.Interface) || !n.Addr.IsValid() {
+			continue
+		}
+		st := ndpStates[n.State]
+		switch {
+		case n.Expire == "permanent":
+			st = "PERMANENT"
+		case st == "":
+			st = n.State
+		}
+		out = append(out, Neighbor{Addr: n.Addr.WithZone(""), MAC: ndpMAC(n.LinkLayer), Interface: n.Interface, State: st, Router: n.IsRouter()})
+	}
+	return out
+}
+
+// ndpMAC normalises ndp's MAC ("66:65:74:68:0:1", leading zeros dropped) to
+// net.HardwareAddr's form; anything else ("(incomplete)") is returned as is.
+func ndpMAC(s string) string {
+	parts := strings.Split(s, ":")
+	if len(parts) != 6 {
+		return s
+	}
+	mac := make(net.HardwareAddr, 6)
+	for i, p := range parts {
+		v, err := strconv.ParseUint(p, 16, 8)
+		if err != nil || p == "" {
+			return s
+		}
+		mac[i] = byte(v)
+	}
+	return mac.String()
+}
