@@ -34,6 +34,10 @@ type fethEnv struct {
 	pid  int
 	now  func() time.Time
 
+	// createMu makes picking a free pair and creating it one step among the
+	// process's labs: two labs realised at once would try the same names.
+	createMu sync.Mutex
+
 	mu      sync.Mutex
 	states  map[string]*stateFile
 	labs    int           // labs realised and not closed
@@ -179,6 +183,8 @@ func (e *fethEnv) realize(ctx context.Context, lab Lab, opts Options) (inst Inst
 // in the state file before `ifconfig create` runs.
 func (l *fethLab) createPair(ctx context.Context) (sut, wire string, err error) {
 	host := l.env.host
+	l.env.createMu.Lock()
+	defer l.env.createMu.Unlock()
 	for attempt := 0; attempt < fethAttempts; attempt++ {
 		sut, wire = fethPair(l.env.pid, attempt)
 		if host.Exists(sut) || host.Exists(wire) {

@@ -566,3 +566,43 @@ func TestFethRouteGet(t *testing.T) {
 		t.Error("a source no interface holds must be an error")
 	}
 }
+
+func TestFethLabsAtOnceGetDistinctInterfaces(t *testing.T) {
+	dir := t.TempDir()
+	host := newFakeHost(dir)
+	env := newFethEnv(host, dir, 11)
+	lab := twoLinkLab()
+	lab.Routes = nil
+	insts := make([]Instance, 4)
+	errs := make([]error, 4)
+	var wg sync.WaitGroup
+	for i := range insts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			insts[i], errs[i] = env.realize(context.Background(), lab, Options{RunID: testRun})
+		}()
+	}
+	wg.Wait()
+	seen := map[string]bool{}
+	for i, inst := range insts {
+		if errs[i] != nil {
+			t.Fatal(errs[i])
+		}
+		for _, l := range []string{"l0", "l1"} {
+			n := inst.SUT().Interface(l)
+			if seen[n] {
+				t.Errorf("%s used twice", n)
+			}
+			seen[n] = true
+		}
+	}
+	for _, inst := range insts {
+		if err := inst.Close(); err != nil {
+			t.Error(err)
+		}
+	}
+	if len(host.ifs) != 0 {
+		t.Errorf("left %v", host.ifs)
+	}
+}
