@@ -9,8 +9,10 @@ import "fmt"
 // even unit for the SUT side and the next odd one for the wire side.
 const (
 	fethFirstUnit = 4000
-	fethLastUnit  = 0xffff // the feth MAC holds the unit in two bytes (if_fake.c, feth_clone_create)
-	fethAttempts  = 64
+	// fethLastUnit is FETH_MAXUNIT = IF_MAXUNIT (0x7fff, bsd/net/if_private.h):
+	// if_clone refuses higher units, though the feth MAC could hold two bytes.
+	fethLastUnit = 0x7fff
+	fethAttempts = 64
 )
 
 // fethPair returns the attempt'th candidate pair for process pid. Processes
