@@ -19,7 +19,8 @@ type fethHost interface {
 	// failure it destroys what it created.
 	CreatePair(ctx context.Context, sut, wire string) error
 	Destroy(ctx context.Context, name string) error
-	// SetMAC sets the link-layer address (`ifconfig fethN lladdr`:
+	// SetMAC sets the link-layer address (`ifconfig fethN ether`, macOS's usual
+	// spelling of lladdr:
 	// SIOCSIFLLADDR, which if_fake.c's feth_ioctl passes to ifnet_set_lladdr).
 	SetMAC(ctx context.Context, name string, mac net.HardwareAddr) error
 	// Ifconfig returns `ifconfig -v <name>` output.

@@ -50,7 +50,7 @@ func (h *darwinHost) SetMAC(ctx context.Context, name string, mac net.HardwareAd
 	if _, err := macos.FethUnit(name); err != nil {
 		return err
 	}
-	_, err := h.run(ctx, macos.IfconfigPath, name, "lladdr", mac.String())
+	_, err := h.run(ctx, macos.IfconfigPath, name, "ether", mac.String())
 	return err
 }
 
