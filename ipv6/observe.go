@@ -134,19 +134,23 @@ func awaitWire(ctx context.Context, ports []*topology.Port, timeout time.Duratio
 
 // sendUDP sends n datagrams from src (unspecified: let the kernel choose) to
 // dst:9 inside the SUT and returns the source the kernel used and the errors
-// the socket API reported.
-func sendUDP(sut topology.SUT, src, dst netip.Addr, n int, tag string) (netip.Addr, []string, error) {
+// the socket API reported. An unbound socket is scoped to ifname where the
+// OS needs it to stay inside the lab (see scopeToInterface).
+func sendUDP(sut topology.SUT, src, dst netip.Addr, ifname string, n int, tag string) (netip.Addr, []string, error) {
 	var used netip.Addr
 	var sendErrs []string
 	err := sut.Do(func() error {
-		var laddr *net.UDPAddr
+		d := net.Dialer{}
 		if src.IsValid() {
-			laddr = &net.UDPAddr{IP: src.AsSlice()}
+			d.LocalAddr = &net.UDPAddr{IP: src.AsSlice()}
+		} else {
+			d.Control = scopeToInterface(ifname)
 		}
-		c, err := net.DialUDP("udp6", laddr, &net.UDPAddr{IP: dst.AsSlice(), Port: 9})
+		nc, err := d.Dial("udp6", netip.AddrPortFrom(dst, 9).String())
 		if err != nil {
 			return fmt.Errorf("UDP socket from %v to %s: %w", src, dst, err)
 		}
+		c := nc.(*net.UDPConn)
 		defer c.Close()
 		used = c.LocalAddr().(*net.UDPAddr).AddrPort().Addr().Unmap()
 		for i := 1; i <= n; i++ {

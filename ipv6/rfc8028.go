@@ -203,7 +203,7 @@ func observeSources(ctx context.Context, env *harness.Env, p config.IPv6Params, 
 		for _, prefix := range r.Prefixes {
 			src := addrs[prefix]
 			msgTag := tag + " " + src.String()
-			_, sendErrs, err := sendUDP(lab.SUT(), src, offLink, p.Datagrams, msgTag)
+			_, sendErrs, err := sendUDP(lab.SUT(), src, offLink, r.SUTIf, p.Datagrams, msgTag)
 			if err != nil {
 				return nil, lab.Evidence, err
 			}

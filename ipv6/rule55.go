@@ -128,7 +128,7 @@ func observeRule55(ctx context.Context, env *harness.Env, p config.IPv6Params, d
 	var obs []Rule55Observation
 	for _, d := range rule55Destinations() {
 		msgTag := tag + " " + d.dst.String()
-		src, sendErrs, err := sendUDP(lab.SUT(), netip.Addr{}, d.dst, p.Datagrams, msgTag)
+		src, sendErrs, err := sendUDP(lab.SUT(), netip.Addr{}, d.dst, l.Links[0].SUTIf, p.Datagrams, msgTag)
 		if err != nil {
 			return nil, lab.Evidence, err
 		}
