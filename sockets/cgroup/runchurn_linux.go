@@ -3,6 +3,7 @@ package cgroup
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os/exec"
 
 	"github.com/netconform/netconform/sockets/churn"
@@ -22,6 +23,11 @@ func RunChurn(ctx context.Context, runID, name string, opt Options, p churn.RunP
 	}()
 	m, err = churn.Run(ctx, p, g.Start(start))
 	if err != nil {
+		// With the v1 OOM killer off, a task whose page fault hits the limit
+		// waits until memory frees: say so rather than leave a bare timeout.
+		if s, serr := g.Stats(); serr == nil && s.UnderOOM && errors.Is(err, context.DeadlineExceeded) {
+			err = fmt.Errorf("%w: the probe was blocked waiting for memory in %s (memory.oom_control under_oom 1, OOM killer off)", err, g.Path)
+		}
 		return m, err
 	}
 	m.Limit = g.Describe()
