@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -19,11 +20,16 @@ func cleanLabCmd(args []string, stdout, stderr io.Writer) int {
 	for _, l := range removed {
 		fmt.Fprintf(stdout, "removed %s (run %s, pid %d)\n", l.Name, l.RunID, l.PID)
 	}
-	if err != nil {
+	// Memory cgroups of churn probes: a run killed outright leaves them, empty.
+	groups, gerr := cleanupStaleCgroups()
+	for _, g := range groups {
+		fmt.Fprintf(stdout, "removed cgroup %s\n", g)
+	}
+	if err = errors.Join(err, gerr); err != nil {
 		fmt.Fprintf(stderr, "netconform clean-lab: %v\n", err)
 		return exitNoRun
 	}
-	if len(removed) == 0 {
+	if len(removed)+len(groups) == 0 {
 		fmt.Fprintln(stdout, "no lab leftovers")
 	}
 	return 0

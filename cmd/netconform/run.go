@@ -106,7 +106,12 @@ func run(f runFlags, stdout, stderr io.Writer) (int, error) {
 	if removed, err := topology.Cleanup(false); err != nil {
 		fmt.Fprintf(stderr, "netconform: warning: clean-up of earlier runs: %v\n", err)
 	} else if len(removed) > 0 {
-		fmt.Fprintf(stderr, "netconform: removed %d namespaces left by earlier runs\n", len(removed))
+		fmt.Fprintf(stderr, "netconform: removed %d lab objects left by earlier runs\n", len(removed))
+	}
+	if groups, err := cleanupStaleCgroups(); err != nil {
+		fmt.Fprintf(stderr, "netconform: warning: clean-up of earlier runs' cgroups: %v\n", err)
+	} else if len(groups) > 0 {
+		fmt.Fprintf(stderr, "netconform: removed %d memory cgroups left by earlier runs\n", len(groups))
 	}
 
 	runID := topology.NewRunID()
@@ -146,6 +151,9 @@ func run(f runFlags, stdout, stderr io.Writer) (int, error) {
 
 	if _, err := topology.Cleanup(false); err != nil {
 		fmt.Fprintf(stderr, "netconform: warning: clean-up after the run: %v\n", err)
+	}
+	if _, err := cleanupRunCgroups(runID); err != nil {
+		fmt.Fprintf(stderr, "netconform: warning: removing this run's cgroups: %v\n", err)
 	}
 	gr, err := reports.ReadGinkgo(filepath.Join(releaseDir, "report.json"))
 	if err != nil {
