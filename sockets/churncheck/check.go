@@ -16,6 +16,7 @@ import (
 
 	"github.com/netconform/netconform/check"
 	"github.com/netconform/netconform/harness"
+	"github.com/netconform/netconform/sockets/accounting"
 	"github.com/netconform/netconform/sockets/churn"
 	"github.com/netconform/netconform/topology"
 )
@@ -65,6 +66,7 @@ func Run(ctx context.Context, env *harness.Env, k Kind, p Params) check.Result {
 	rctx, cancel := context.WithTimeout(ctx, p.Timeout)
 	defer cancel()
 	env.Logf("%s: %d cycles of %s in the SUT namespace%s", k.ID(), p.Count, churn.SocketName(k.Family, k.Type), limitNote(p.MemoryLimit))
+	before := accounting.Take(ctx, lab.SUT())
 	var m churn.Measurement
 	if p.MemoryLimit > 0 {
 		m, err = measureLimited(rctx, env.RunID, groupName(k), p.MemoryLimit, churn.RunParams{Probe: p.Probe, Config: cfg}, lab.SUT().Start)
@@ -75,11 +77,38 @@ func Run(ctx context.Context, env *harness.Env, k Kind, p Params) check.Result {
 		err = fmt.Errorf("probe still running after churn_timeout %v: %w", p.Timeout, err)
 	}
 	res := churn.EvaluateRun(cfg, m, err, p.Count)
-	res.Evidence = lab.Evidence
+	after := accounting.Take(ctx, lab.SUT())
+	res.Evidence = append(lab.Evidence, saveAccounting(env, before, after)...)
+	if left := accounting.Residual(before, after); len(left) > 0 && res.Verdict != check.Error {
+		var parts []string
+		for _, c := range left {
+			parts = append(parts, c.String())
+		}
+		res.Reason += "; after the probe closed every socket, socket accounting stayed up: " + strings.Join(parts, ", ")
+	}
 	if res.Duration == 0 {
 		res.Duration = check.Duration(time.Since(start))
 	}
 	return res
+}
+
+// saveAccounting writes the before and after snapshots as evidence and
+// returns their paths; a snapshot that cannot be written is only logged:
+// the verdict does not depend on it.
+func saveAccounting(env *harness.Env, snaps ...accounting.Snapshot) []string {
+	var rel []string
+	for i, s := range snaps {
+		abs, r, err := env.EvidencePath([]string{"accounting-before.txt", "accounting-after.txt"}[i])
+		if err == nil {
+			err = os.WriteFile(abs, []byte(s.Text()), 0o644)
+		}
+		if err != nil {
+			env.Logf("socket accounting evidence: %v", err)
+			continue
+		}
+		rel = append(rel, r)
+	}
+	return rel
 }
 
 // groupName is unique per check and per Ginkgo process of a run.
