@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sort"
 	"strings"
 
 	"github.com/netconform/netconform/config"
@@ -181,6 +182,21 @@ func (l *Lab) SaveTables(moment string) error {
 			router = " router"
 		}
 		fmt.Fprintf(&b, "%s dev %s lladdr %s%s %s\n", n.Addr, n.Interface, n.MAC, router, n.State)
+	}
+	// Where the OS's own tools say it differently (macOS: netstat, ndp),
+	// their text goes in too, as a person would read it.
+	if tools, ok := sut.(interface {
+		ToolOutputs(context.Context) map[string]string
+	}); ok {
+		outputs := tools.ToolOutputs(context.Background())
+		names := make([]string, 0, len(outputs))
+		for n := range outputs {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			fmt.Fprintf(&b, "\n## %s (lab interfaces only)\n%s", n, outputs[n])
+		}
 	}
 	if err := os.WriteFile(abs, []byte(b.String()), 0o644); err != nil {
 		return err
