@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os/exec"
+	"sync/atomic"
 
 	"github.com/netconform/netconform/sockets/churn"
 )
@@ -21,12 +22,23 @@ func RunChurn(ctx context.Context, runID, name string, opt Options, p churn.RunP
 	defer func() {
 		err = errors.Join(err, g.Remove())
 	}()
-	m, err = churn.Run(ctx, p, g.Start(start))
+	// When ctx ends, look at the group before the probe is killed: a probe
+	// blocked waiting for memory (v1, OOM killer off) shows under_oom only
+	// while it is still there.
+	var underOOM atomic.Bool
+	runCtx, cancel := context.WithCancelCause(context.WithoutCancel(ctx))
+	defer cancel(nil)
+	stop := context.AfterFunc(ctx, func() {
+		if s, err := g.Stats(); err == nil {
+			underOOM.Store(s.UnderOOM)
+		}
+		cancel(context.Cause(ctx))
+	})
+	defer stop()
+	m, err = churn.Run(runCtx, p, g.Start(start))
 	if err != nil {
-		// With the v1 OOM killer off, a task whose page fault hits the limit
-		// waits until memory frees: say so rather than leave a bare timeout.
-		if s, serr := g.Stats(); serr == nil && s.UnderOOM && errors.Is(err, context.DeadlineExceeded) {
-			err = fmt.Errorf("%w: the probe was blocked waiting for memory in %s (memory.oom_control under_oom 1, OOM killer off)", err, g.Path)
+		if underOOM.Load() {
+			err = fmt.Errorf("%w: the probe was blocked waiting for memory in %s (memory.oom_control under_oom 1 with the OOM killer off; v1 parks a task whose page fault hits the limit)", err, g.Path)
 		}
 		return m, err
 	}

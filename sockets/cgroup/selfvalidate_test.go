@@ -5,6 +5,7 @@ package cgroup_test
 import (
 	"context"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -57,5 +58,30 @@ func TestChurnUnderTightLimitFails(t *testing.T) {
 	}
 	if m.Limit == nil || m.Limit.MemoryBytes != tightLimit(version) {
 		t.Errorf("measurement's limit %+v", m.Limit)
+	}
+}
+
+// TestOOMKillerOffUnderTightLimit: with the v1 OOM killer off the probe
+// either sees socket() fail (ENOMEM/ENOBUFS measured here) or, more often,
+// is parked in a page fault until killed; RunChurn must then say so rather
+// than return a bare timeout.
+func TestOOMKillerOffUnderTightLimit(t *testing.T) {
+	needRoot(t)
+	probe := probetest.Build(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	c := churn.Config{Family: "inet", Type: "stream", Count: 250000, Pause: check.Duration(100 * time.Millisecond)}
+	m, err := cgroup.RunChurn(ctx, runID, "oom-off", cgroup.Options{MemoryLimit: 2 << 20, DisableOOMKiller: true},
+		churn.RunParams{Probe: probe, Config: c}, nil)
+	if m.Limit != nil && !m.Limit.OOMKillerDisabled {
+		t.Skipf("OOM killer could not be disabled here (%s)", m.Limit.Description)
+	}
+	r := churn.EvaluateRun(c, m, err, c.Count)
+	t.Logf("%s: %s", r.Verdict, r.Reason)
+	switch {
+	case err != nil && strings.Contains(err.Error(), "blocked waiting for memory"):
+	case err == nil && r.Verdict == check.Fail && m.FirstFailure != nil:
+	default:
+		t.Errorf("want a named OOM wait or an errno failure, got %s: %s", r.Verdict, r.Reason)
 	}
 }

@@ -142,7 +142,9 @@ type Limit struct {
 	// (v1 memory.oom_control); v2 has no such switch.
 	OOMKillerDisabled bool `json:"oom_killer_disabled"`
 	// OOMKills is the group's oom_kill count after the run; Failcnt is how many
-	// times the limit was hit (v1 memory.failcnt, v2 memory.events max).
+	// times the limit was hit (v1 memory.failcnt, v2 memory.events max). On
+	// Linux 6.18 v1 failcnt stayed 0 even with a task under OOM: trust
+	// OOMKills, not Failcnt.
 	OOMKills    int64  `json:"oom_kills"`
 	Failcnt     int64  `json:"failcnt"`
 	MaxUsage    int64  `json:"max_usage_bytes,omitempty"`

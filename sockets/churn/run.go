@@ -77,7 +77,14 @@ func Run(ctx context.Context, p RunParams, start func(*exec.Cmd) error) (Measure
 	err = cmd.Wait()
 	wall := time.Since(began)
 	if ctx.Err() != nil {
-		return Measurement{}, fmt.Errorf("probe did not finish: %w (stderr: %s)", ctx.Err(), tail(stderr.String()))
+		// Cause, not Err: a caller that cancels with a cause (the cgroup
+		// runner passing on its own deadline) keeps it visible.
+		samples, rest := SplitProgress(stderr.Bytes())
+		last := -1
+		if len(samples) > 0 {
+			last = samples[len(samples)-1].Iteration
+		}
+		return Measurement{}, fmt.Errorf("probe did not finish: %w (last sample at iteration %d; stderr: %q)", context.Cause(ctx), last, tail(rest))
 	}
 	return parseOutcome(p.Config, stdout.Bytes(), stderr.Bytes(), cmd.ProcessState, err, werr, wall)
 }
