@@ -103,8 +103,11 @@ func failed(m Measurement, f *Failure, want int) string {
 
 func killed(m Measurement, sock string) (check.Verdict, string) {
 	after := fmt.Sprintf("after at least %d iterations", m.Iterations)
-	if len(m.Samples) == 0 {
+	switch {
+	case len(m.Samples) == 0:
 		after = "before its first sample"
+	case m.Iterations == 0:
+		after = fmt.Sprintf("within its first %d iterations", m.Config.EffectiveSampleEvery())
 	}
 	if m.Signal != "SIGKILL" {
 		return check.Error, fmt.Sprintf("probe killed by %s %s: not a kernel verdict on %s churn", m.Signal, after, sock)

@@ -61,6 +61,13 @@ func TestEvaluate(t *testing.T) {
 		verdict: check.Fail,
 		reason:  "=probe killed by SIGKILL after at least 5000 iterations: the OOM killer ended it under the memory limit of 2.0 MiB (1 OOM kill in the group)",
 	}, {
+		name: "OOM kill within the first sampling period",
+		m: churn.Measurement{Config: stream6(250000), Killed: true, Signal: "SIGKILL",
+			Samples: []churn.Sample{{Iteration: 0}}, Limit: &churn.Limit{MemoryBytes: 2 << 20, OOMKills: 1}},
+		want:    250000,
+		verdict: check.Fail,
+		reason:  "=probe killed by SIGKILL within its first 5000 iterations: the OOM killer ended it under the memory limit of 2.0 MiB (1 OOM kill in the group)",
+	}, {
 		name:    "SIGKILL before any sample, no limit",
 		m:       churn.Measurement{Config: stream6(250000), Killed: true, Signal: "SIGKILL"},
 		want:    250000,
