@@ -1,7 +1,7 @@
 package main
 
-// Parsers for Linux /proc text. They have no build tag so their tests run on
-// any OS from fixtures in testdata/.
+// Parsers for the probe's own /proc files (sockstat and slabinfo parsing is
+// in sockets/procstat). No build tag: the tests run on any OS.
 
 import (
 	"bufio"
@@ -9,68 +9,6 @@ import (
 	"strconv"
 	"strings"
 )
-
-// parseSockstat reads /proc/net/sockstat or sockstat6 text ("TCP: inuse 1
-// orphan 0 tw 0 alloc 1 mem 0") into counters named prefix.PROTO.field.
-func parseSockstat(text []byte, prefix string, into map[string]int64) {
-	sc := bufio.NewScanner(bytes.NewReader(text))
-	for sc.Scan() {
-		proto, rest, ok := strings.Cut(sc.Text(), ":")
-		if !ok {
-			continue
-		}
-		f := strings.Fields(rest)
-		for i := 0; i+1 < len(f); i += 2 {
-			if v, err := strconv.ParseInt(f[i+1], 10, 64); err == nil {
-				into[prefix+"."+proto+"."+f[i]] = v
-			}
-		}
-	}
-}
-
-// slabCaches are the caches a socket's life touches: the protocol's sock
-// objects and the socket inode.
-var slabCaches = []string{"TCPv6", "TCP", "UDPv6", "UDP", "sock_inode_cache"}
-
-// parseSlabinfo reads /proc/slabinfo (version 2.1: name active_objs num_objs
-// objsize ...) into slab.<cache>.active_objs and slab.<cache>.num_objs for the
-// caches in slabCaches. It splits only the lines it wants: slabinfo has a few
-// hundred lines and the probe reads it some fifty times during a loop.
-func parseSlabinfo(text []byte, into map[string]int64) {
-	for len(text) > 0 {
-		line := text
-		if i := bytes.IndexByte(text, '\n'); i >= 0 {
-			line, text = text[:i], text[i+1:]
-		} else {
-			text = nil
-		}
-		name := slabCacheOf(line)
-		if name == "" {
-			continue
-		}
-		f := strings.Fields(string(line))
-		if len(f) < 3 {
-			continue
-		}
-		active, err1 := strconv.ParseInt(f[1], 10, 64)
-		total, err2 := strconv.ParseInt(f[2], 10, 64)
-		if err1 != nil || err2 != nil {
-			continue
-		}
-		into["slab."+name+".active_objs"] = active
-		into["slab."+name+".num_objs"] = total
-	}
-}
-
-// slabCacheOf returns the cache in slabCaches that line describes, or "".
-func slabCacheOf(line []byte) string {
-	for _, c := range slabCaches {
-		if len(line) > len(c) && string(line[:len(c)]) == c && (line[len(c)] == ' ' || line[len(c)] == '\t') {
-			return c
-		}
-	}
-	return ""
-}
 
 // parseVmRSS returns VmRSS from /proc/self/status, in bytes.
 func parseVmRSS(text []byte) (int64, bool) {

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/netconform/netconform/sockets/procstat"
 )
 
 // linuxSampler reads /proc/net/sockstat{,6}, /proc/slabinfo (root only),
@@ -38,17 +40,17 @@ func (s *linuxSampler) sample(c map[string]int64) (errs []string) {
 	}
 	var err error
 	if s.buf, err = s.sockstat.read(s.buf); err == nil {
-		parseSockstat(s.buf, "sockstat", c)
+		procstat.ParseSockstat(s.buf, "sockstat", c)
 	} else {
 		errs = append(errs, err.Error())
 	}
 	if s.buf, err = s.sockstat6.read(s.buf); err == nil {
-		parseSockstat(s.buf, "sockstat6", c)
+		procstat.ParseSockstat(s.buf, "sockstat6", c)
 	} else {
 		errs = append(errs, err.Error())
 	}
 	if s.buf, err = s.slabinfo.read(s.buf); err == nil {
-		parseSlabinfo(s.buf, c)
+		procstat.ParseSlabinfo(s.buf, c)
 	} else {
 		errs = append(errs, err.Error())
 	}

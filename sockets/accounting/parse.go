@@ -1,48 +1,20 @@
 package accounting
 
 import (
-	"bufio"
 	"strconv"
 	"strings"
 
 	"github.com/netconform/netconform/macos"
+	"github.com/netconform/netconform/sockets/procstat"
 )
 
-// ParseSockstat reads Linux's /proc/net/sockstat and sockstat6 ("TCP: inuse 3
-// orphan 0 tw 0 alloc 5 mem 1") into counters named "tcp.inuse" and so on;
-// "sockets: used 120" gives "sockets.used".
-func ParseSockstat(text string, into map[string]int64) {
-	sc := bufio.NewScanner(strings.NewReader(text))
-	for sc.Scan() {
-		proto, rest, ok := strings.Cut(sc.Text(), ":")
-		if !ok {
-			continue
-		}
-		f := strings.Fields(rest)
-		for i := 0; i+1 < len(f); i += 2 {
-			if v, err := strconv.ParseInt(f[i+1], 10, 64); err == nil {
-				into[strings.ToLower(proto)+"."+f[i]] = v
-			}
-		}
-	}
-}
-
-// slabCaches are the socket caches worth following in /proc/slabinfo.
-var slabCaches = map[string]bool{"TCPv6": true, "TCP": true, "UDPv6": true, "UDP": true, "sock_inode_cache": true}
-
-// ParseSlabinfo reads /proc/slabinfo's active object counts of the socket
-// caches, as "slab.TCPv6.active" and so on.
-func ParseSlabinfo(text string, into map[string]int64) {
-	sc := bufio.NewScanner(strings.NewReader(text))
-	for sc.Scan() {
-		f := strings.Fields(sc.Text())
-		if len(f) < 3 || !slabCaches[f[0]] {
-			continue
-		}
-		if v, err := strconv.ParseInt(f[1], 10, 64); err == nil {
-			into["slab."+f[0]+".active"] = v
-		}
-	}
+// ParseLinux reads sockstat, sockstat6 and slabinfo with the probe's own
+// parsers, so the snapshots and the probe's samples name counters alike
+// ("sockstat.TCP.inuse", "slab.TCPv6.active_objs").
+func ParseLinux(sockstat, sockstat6, slabinfo string, into map[string]int64) {
+	procstat.ParseSockstat([]byte(sockstat), "sockstat", into)
+	procstat.ParseSockstat([]byte(sockstat6), "sockstat6", into)
+	procstat.ParseSlabinfo([]byte(slabinfo), into)
 }
 
 // ParseDarwin reads the macOS sources: `sysctl` lines (pcbcounts, kern.ipc),

@@ -14,26 +14,22 @@ import (
 // namespace) and the kernel-wide socket slab caches.
 func Take(ctx context.Context, sut topology.SUT) Snapshot {
 	s := Snapshot{Time: time.Now(), Texts: map[string]string{}, Counters: map[string]int64{}}
-	err := sut.Do(func() error {
-		for _, f := range []string{"sockstat", "sockstat6"} {
-			b, err := os.ReadFile("/proc/thread-self/net/" + f)
-			if err != nil {
-				s.Errors = append(s.Errors, err.Error())
-				continue
-			}
-			s.Texts["/proc/net/"+f] = string(b)
-			ParseSockstat(string(b), s.Counters)
+	read := func(name, path string) string {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			s.Errors = append(s.Errors, err.Error())
 		}
+		s.Texts[name] = string(b)
+		return string(b)
+	}
+	var sockstat, sockstat6 string
+	if err := sut.Do(func() error {
+		sockstat = read("/proc/net/sockstat", "/proc/thread-self/net/sockstat")
+		sockstat6 = read("/proc/net/sockstat6", "/proc/thread-self/net/sockstat6")
 		return nil
-	})
-	if err != nil {
+	}); err != nil {
 		s.Errors = append(s.Errors, fmt.Sprintf("enter the SUT: %v", err))
 	}
-	if b, err := os.ReadFile("/proc/slabinfo"); err == nil {
-		s.Texts["/proc/slabinfo"] = string(b)
-		ParseSlabinfo(string(b), s.Counters)
-	} else {
-		s.Errors = append(s.Errors, err.Error())
-	}
+	ParseLinux(sockstat, sockstat6, read("/proc/slabinfo", "/proc/slabinfo"), s.Counters)
 	return s
 }
