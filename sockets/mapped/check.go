@@ -34,9 +34,10 @@ type Observation struct {
 }
 
 // Run runs one first-datagram case as a check on a lab of its own.
-func Run(ctx context.Context, env *harness.Env, c Case, p Params) check.Result {
-	res := check.Result{ID: c.ID, Title: c.Title, Spec: Spec, Labels: []string{"sockets", "mapped-sendto"}}
+func Run(ctx context.Context, env *harness.Env, c Case, p Params) (res check.Result) {
+	res = check.Result{ID: c.ID, Title: c.Title, Spec: Spec, Labels: []string{"sockets", "mapped-sendto"}}
 	start := time.Now()
+	// A named result, so the deferred assignment reaches the caller.
 	defer func() { res.Duration = check.Duration(time.Since(start)) }()
 	if p.Sockets < 1 || p.Timeout <= 0 {
 		res.Errorf("harness: %d sockets and a %v window cannot test anything", p.Sockets, p.Timeout)
