@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
-	"slices"
 	"strings"
 
 	"github.com/netconform/netconform/check"
@@ -45,47 +44,17 @@ func orderString(o []string) string { return strings.Join(o, ",") }
 // JudgeSources gives the RFC 8028 verdict over every source in every order: a
 // datagram whose source is in prefix P must reach a router that advertised P.
 func JudgeSources(obs []SourceObservation) (check.Verdict, string) {
-	var wrong, silent, disagree []string
-	for _, o := range obs {
-		total := 0
-		for _, h := range o.Wire {
-			total += h.Frames
-			if !slices.Contains(o.Expected, h.Router) {
-				wrong = append(wrong, fmt.Sprintf("RA order %s: %d of %d datagrams from %s (in %s, advertised by router %s) went to %s",
-					orderString(o.RAOrder), h.Frames, o.Sent, o.Source, o.Prefix, strings.Join(o.Expected, "/"), h))
-			}
-		}
-		if total == 0 {
-			silent = append(silent, fmt.Sprintf("RA order %s: none of the %d datagrams from %s reached the wire (socket errors: %s)",
-				orderString(o.RAOrder), o.Sent, o.Source, orNone(o.SendErrors)))
-		}
-		if !o.TableAgrees && total > 0 {
-			disagree = append(disagree, fmt.Sprintf("RA order %s, source %s: the routing table says %s, the wire shows %s",
-				orderString(o.RAOrder), o.Source, o.Table, hopList(o.Wire)))
-		}
+	cases := make([]judged, len(obs))
+	for i, o := range obs {
+		cases[i] = judged{order: o.RAOrder, sent: o.Sent, allowed: o.Expected, wire: o.Wire, sendErrors: o.SendErrors,
+			tableAgrees: o.TableAgrees, table: o.Table, what: "source " + o.Source.String(),
+			wrong: func(h Hop) string {
+				return fmt.Sprintf("%d of %d datagrams from %s (in %s, advertised by router %s) went to %s",
+					h.Frames, o.Sent, o.Source, o.Prefix, strings.Join(o.Expected, "/"), h)
+			}}
 	}
-	note := ""
-	if len(disagree) > 0 {
-		note = "; the routing table disagrees with the wire: " + strings.Join(disagree, "; ")
-	}
-	switch {
-	case len(wrong) > 0:
-		return check.Fail, "traffic left via a router that did not advertise its source prefix: " + strings.Join(wrong, "; ") + note
-	case len(silent) > 0:
-		return check.Error, "cannot decide: " + strings.Join(silent, "; ") + note
-	case len(obs) == 0:
-		return check.Error, "cannot decide: no source was tested"
-	}
-	return check.Pass, fmt.Sprintf("every source (%d observations over %d RA orders) left via a router that advertised its prefix%s",
-		len(obs), countOrders(obs), note)
-}
-
-func countOrders(obs []SourceObservation) int {
-	seen := map[string]bool{}
-	for _, o := range obs {
-		seen[orderString(o.RAOrder)] = true
-	}
-	return len(seen)
+	return judgeFirstHops(cases, "traffic left via a router that did not advertise its source prefix",
+		"every source (%d observations over %d RA orders) left via a router that advertised its prefix")
 }
 
 func orNone(s []string) string {

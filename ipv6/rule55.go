@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/netip"
-	"slices"
 	"strings"
 
 	"github.com/netconform/netconform/check"
@@ -53,37 +52,17 @@ func rule55Destinations() []struct {
 // JudgeRule55: the source the kernel chose must lie in a prefix advertised by
 // the router the datagrams went to (RFC 6724 §5, rule 5.5, as RFC 8028 §3 asks).
 func JudgeRule55(obs []Rule55Observation) (check.Verdict, string) {
-	var wrong, silent, disagree []string
-	for _, o := range obs {
-		total := 0
-		for _, h := range o.Wire {
-			total += h.Frames
-			if !slices.Contains(o.SourceRouters, h.Router) {
-				wrong = append(wrong, fmt.Sprintf("RA order %s, destination %s: the kernel chose source %s (advertised by router %s) but sent to %s",
-					orderString(o.RAOrder), o.Destination, o.Source, strings.Join(o.SourceRouters, "/"), h))
-			}
-		}
-		if total == 0 {
-			silent = append(silent, fmt.Sprintf("RA order %s: nothing to %s reached the wire (socket errors: %s)", orderString(o.RAOrder), o.Destination, orNone(o.SendErrors)))
-		}
-		if !o.TableAgrees && total > 0 {
-			disagree = append(disagree, fmt.Sprintf("RA order %s, destination %s: the routing table says %s, the wire shows %s",
-				orderString(o.RAOrder), o.Destination, o.Table, hopList(o.Wire)))
-		}
+	cases := make([]judged, len(obs))
+	for i, o := range obs {
+		cases[i] = judged{order: o.RAOrder, sent: o.Sent, allowed: o.SourceRouters, wire: o.Wire, sendErrors: o.SendErrors,
+			tableAgrees: o.TableAgrees, table: o.Table, what: "destination " + o.Destination.String(),
+			wrong: func(h Hop) string {
+				return fmt.Sprintf("the kernel chose source %s (advertised by router %s) but sent to %s",
+					o.Source, strings.Join(o.SourceRouters, "/"), h)
+			}}
 	}
-	note := ""
-	if len(disagree) > 0 {
-		note = "; the routing table disagrees with the wire: " + strings.Join(disagree, "; ")
-	}
-	switch {
-	case len(wrong) > 0:
-		return check.Fail, "source address and first hop disagree: " + strings.Join(wrong, "; ") + note
-	case len(silent) > 0:
-		return check.Error, "cannot decide: " + strings.Join(silent, "; ") + note
-	case len(obs) == 0:
-		return check.Error, "cannot decide: no destination was tested"
-	}
-	return check.Pass, fmt.Sprintf("for every destination (%d observations over %d RA orders) the chosen source lies in a prefix of the chosen router%s", len(obs), len(obs)/len(rule55Destinations()), note)
+	return judgeFirstHops(cases, "source address and first hop disagree",
+		"for every destination (%d observations over %d RA orders) the chosen source lies in a prefix of the chosen router")
 }
 
 // Rule55 checks that an unbound socket's source address and first hop agree.
