@@ -15,6 +15,7 @@ func reportCmd(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	out := fs.String("out", "regression", "directory for regression.html and regression.json")
 	title := fs.String("title", "", "page title")
+	bundles := fs.Bool("bundles", true, "rewrite the evidence bundles of failing checks so feedback.md names the last good release")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: netconform report [--out dir] [--title text] results.json|dir ...")
 		fs.PrintDefaults()
@@ -40,5 +41,15 @@ func reportCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "  regression: %s on %s: pass in %s, fail in %s\n", r.Check, r.OS, r.From, r.To)
 	}
 	fmt.Fprintf(stdout, "netconform report: %s, %s\n", sum.HTML, sum.JSON)
+	if *bundles {
+		dirs, err := rebundleWithLastGood(sum.JSON)
+		for _, d := range dirs {
+			fmt.Fprintf(stdout, "netconform report: bundle now names the last good release: %s\n", d)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "netconform report: evidence bundles: %v\n", err)
+			return exitUnexpected
+		}
+	}
 	return 0
 }
