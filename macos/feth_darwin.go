@@ -28,14 +28,20 @@ func withInet6Socket(fn func(fd int) error) error {
 
 func in6IfreqIoctl(ifname string, req uint, what string) error {
 	var r In6Ifreq
-	name, err := IfName(ifname)
+	return namedIoctl(ifname, req, what, &r.Name, unsafe.Pointer(&r))
+}
+
+// namedIoctl fills a request structure's interface name (name points into
+// the structure at p) and issues req with it on an AF_INET6 socket.
+func namedIoctl(ifname string, req uint, what string, name *[ifNameSize]byte, p unsafe.Pointer) error {
+	n, err := IfName(ifname)
 	if err != nil {
 		return err
 	}
-	r.Name = name
+	*name = n
 	return withInet6Socket(func(fd int) error {
-		err := ioctlPtr(fd, req, unsafe.Pointer(&r))
-		runtime.KeepAlive(&r)
+		err := ioctlPtr(fd, req, p)
+		runtime.KeepAlive(p)
 		if err != nil {
 			return fmt.Errorf("%s %s: %w", what, ifname, err)
 		}
@@ -56,19 +62,7 @@ func StopAutoconf(ifname string) error {
 
 func in6AliasreqIoctl(ifname string, req uint, what string) error {
 	var r In6Aliasreq
-	name, err := IfName(ifname)
-	if err != nil {
-		return err
-	}
-	r.Name = name
-	return withInet6Socket(func(fd int) error {
-		err := ioctlPtr(fd, req, unsafe.Pointer(&r))
-		runtime.KeepAlive(&r)
-		if err != nil {
-			return fmt.Errorf("%s %s: %w", what, ifname, err)
-		}
-		return nil
-	})
+	return namedIoctl(ifname, req, what, &r.Name, unsafe.Pointer(&r))
 }
 
 // AttachIPv6 issues SIOCPROTOATTACH_IN6 with an empty alias request, as net_test_lib.c does.
