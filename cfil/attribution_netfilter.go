@@ -88,17 +88,8 @@ func onPathSentence(before, after State, hits map[string]int64, moved map[uint16
 
 // filterDelta is what our filter on queue q did between two states.
 func filterDelta(before, after []FilterState, q uint16) (FilterState, bool) {
-	var b, a *FilterState
-	for i := range before {
-		if before[i].Queue == q {
-			b = &before[i]
-		}
-	}
-	for i := range after {
-		if after[i].Queue == q {
-			a = &after[i]
-		}
-	}
+	b := onQueue(before, q, func(f *FilterState) uint16 { return f.Queue })
+	a := onQueue(after, q, func(f *FilterState) uint16 { return f.Queue })
 	if a == nil {
 		return FilterState{}, false
 	}

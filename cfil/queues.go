@@ -59,17 +59,8 @@ func parseQueues(text string) (rows []QueueCounters, problems []string) {
 // whether the queue was bound in either. A queue rebound in between restarts
 // its id sequence: the after value is then the count.
 func queued(before, after []QueueCounters, q uint16) (n uint32, present bool) {
-	var b, a *QueueCounters
-	for i := range before {
-		if before[i].Queue == q {
-			b = &before[i]
-		}
-	}
-	for i := range after {
-		if after[i].Queue == q {
-			a = &after[i]
-		}
-	}
+	b := onQueue(before, q, func(c *QueueCounters) uint16 { return c.Queue })
+	a := onQueue(after, q, func(c *QueueCounters) uint16 { return c.Queue })
 	switch {
 	case a == nil:
 		return 0, b != nil
@@ -77,4 +68,16 @@ func queued(before, after []QueueCounters, q uint16) (n uint32, present bool) {
 		return a.IDSequence, true
 	}
 	return a.IDSequence - b.IDSequence, true
+}
+
+// onQueue returns the last element of xs on queue q (queue numbers are unique
+// within one state), or nil.
+func onQueue[T any](xs []T, q uint16, queue func(*T) uint16) *T {
+	var found *T
+	for i := range xs {
+		if queue(&xs[i]) == q {
+			found = &xs[i]
+		}
+	}
+	return found
 }
