@@ -349,15 +349,7 @@ func TestInterruptLeavesNothing(t *testing.T) {
 	if len(labObjects(t, id)) == 0 {
 		t.Fatal("no lab namespace seen while the run holds its lab")
 	}
-	syscall.Kill(-cmd.Process.Pid, syscall.SIGINT) // what a terminal's Ctrl-C does
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case <-done:
-	case <-time.After(60 * time.Second):
-		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-		t.Fatalf("run did not stop after Ctrl-C; output:\n%s", out.String())
-	}
+	interrupt(t, cmd, out)
 	if left := labObjects(t, id); len(left) > 0 {
 		t.Errorf("namespaces left after Ctrl-C: %v", left)
 	}
@@ -525,14 +517,7 @@ func TestInterruptDuringChurnLeavesNothing(t *testing.T) {
 	if len(runCgroups(t, id)) == 0 || len(labObjects(t, id)) == 0 {
 		t.Fatal("the probe runs but its cgroup or lab namespace is not there")
 	}
-	syscall.Kill(-cmd.Process.Pid, syscall.SIGINT) // what a terminal's Ctrl-C does
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case <-done:
-	case <-time.After(60 * time.Second):
-		t.Fatalf("run did not stop after Ctrl-C; output:\n%s", out.String())
-	}
+	interrupt(t, cmd, &out)
 	for _, pid := range probes {
 		if processAliveTest(pid) {
 			t.Errorf("probe %d still runs after Ctrl-C", pid)
@@ -650,5 +635,21 @@ func TestSelfValidationMappedSendtoFault(t *testing.T) {
 	}
 	if err := json.Unmarshal(c[0].Observations, &obs); err != nil || obs.CFIL.FilterOnPath {
 		t.Errorf("cfil attribution blames a content filter for a plain iptables drop (%v): %s", err, c[0].Observations)
+	}
+}
+
+// interrupt sends the run's process group what a terminal's Ctrl-C sends and
+// waits for the run to end; a run that does not stop is killed and fails the
+// test.
+func interrupt(t *testing.T, cmd *exec.Cmd, out fmt.Stringer) {
+	t.Helper()
+	syscall.Kill(-cmd.Process.Pid, syscall.SIGINT)
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case <-done:
+	case <-time.After(60 * time.Second):
+		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		t.Fatalf("run did not stop after Ctrl-C; output:\n%s", out.String())
 	}
 }
