@@ -29,6 +29,7 @@ type obsView struct {
 	Invalid string // the observations were not valid JSON: shown as text
 	RA      []raTable
 	Churn   *churnView
+	Dgram   *datagramView
 	Generic template.HTML
 }
 
@@ -70,8 +71,13 @@ func observations(id string, raw []byte) obsView {
 			return obsView{Churn: cv}
 		}
 	}
-	// sockets.mapped-sendto.* and everything else: lists of objects (the
-	// per-datagram outcomes) become tables in the generic rendering.
+	if isDatagramCheck(id) {
+		if dv, ok := datagramOf(raw); ok {
+			return obsView{Dgram: dv}
+		}
+	}
+	// Everything else, and a datagram check of an unknown shape: the
+	// generic rendering (lists of objects become tables).
 	return obsView{Generic: nodeHTML(genericNode(val))}
 }
 

@@ -92,6 +92,8 @@ func writeObservations(b *strings.Builder, o *obsView) {
 		}
 	case o.Churn != nil:
 		writeChurn(b, o.Churn)
+	case o.Dgram != nil:
+		writeDatagrams(b, o.Dgram)
 	default:
 		b.WriteString(string(o.Generic))
 	}
