@@ -47,7 +47,7 @@ func Hostile() *reports.Results {
 		"wire":  []map[string]any{{"router": p, "link": p, "mac": p, "frames": 1}},
 		"table": map[string]any{"dst": p, "gateway": p, "interface": p, "error": p}, "table_router": p, "table_agrees": false,
 	}}), &reports.KnownFailure{Reason: p, Bug: "javascript:alert(1)"})
-	add("sockets.mapped-sendto.udp", check.Fail, obs(map[string]any{
+	add("sockets.mapped-sendto.self", check.Fail, obs(map[string]any{
 		"kernel_log": []string{"default kernel cfil_hash_entry_log:6088 <CFIL: Error: sosend_reinject() failed>: " + p},
 		"datagrams":  []map[string]any{{"n": 1, "outcome": "silent drop " + p, p: p}},
 	}), nil)

@@ -24,7 +24,7 @@ func TestReproducers(t *testing.T) {
 		check string
 		args  []string
 	}{
-		{"sockets.mapped-sendto.udp", nil},
+		{"sockets.mapped-sendto.self", nil},
 		{"sockets.churn.stream6", []string{"20000"}},
 		{"sockets.churn.dgram4", []string{"20000", "inet", "dgram"}},
 	}

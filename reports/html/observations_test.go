@@ -52,7 +52,7 @@ func TestObservationRendering(t *testing.T) {
 			[]string{"<th>destination</th>", "2001:db8:ff::1", "✓ agrees"}, []string{`class="bad"`}},
 		{"RA shape not recognised: generic", "ipv6.rfc8028.same-link", `{"note":"lab failed"}`,
 			[]string{`<dt>note</dt>`, "lab failed"}, []string{"learned in order"}},
-		{"mapped-sendto: per-datagram list as a table", "sockets.mapped-sendto.udp",
+		{"mapped-sendto: per-datagram list as a table", "sockets.mapped-sendto.self",
 			`{"datagrams":[{"n":1,"outcome":"silent drop"},{"n":2,"outcome":"delivered","late_ms":3}]}`,
 			[]string{"<th>n</th><th>outcome</th><th>late_ms</th>", "silent drop", "–"}, nil},
 		{"generic nested", "cfil.x", `{"a":{"b":[{"c":1}],"d":null},"e":[]}`,

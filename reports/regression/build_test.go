@@ -68,7 +68,7 @@ func TestRegressionsAndFixes(t *testing.T) {
 		from, to string
 		between  string
 	}{
-		{"mapped-sendto regressed in 15.6.1", regs, "sockets.mapped-sendto.udp@macos", "macos-15.5-24F74", "macos-15.6.1-24G90", ""},
+		{"mapped-sendto regressed in 15.6.1", regs, "sockets.mapped-sendto.self@macos", "macos-15.5-24F74", "macos-15.6.1-24G90", ""},
 		// 26.0 has a failing and a passing run: it decides nothing, so the
 		// regression is 15.7.5 → 26.5 with 26.0 listed in between.
 		{"churn regressed across a disagreeing release", regs, "sockets.churn.stream6@macos", "macos-15.7.5-24G517", "macos-26.5-25F71", "macos-26.0-25A354"},
@@ -100,11 +100,12 @@ func TestLastGoodFirstBad(t *testing.T) {
 	tests := []struct {
 		check, os, status, lastGood, firstBad string
 	}{
-		{"sockets.mapped-sendto.udp", "macos", "fail", "macos-15.5-24F74", "macos-15.6.1-24G90"},
+		{"sockets.mapped-sendto.self", "macos", "fail", "macos-15.5-24F74", "macos-15.6.1-24G90"},
 		{"sockets.churn.stream6", "macos", "fail", "macos-15.7.5-24G517", "macos-26.5-25F71"},
 		{"ipv6.rfc8028.same-link", "macos", "fail", "", "macos-14.7-23H124"},
 		{"ipv6.rfc8028.same-link", "linux", "pass", "linux-6.18.44-debian-12", ""},
-		{"cfil.inject.udp", "linux", "undecided", "", ""},
+		{"cfil.userspace-filter.first-datagram", "linux", "pass", "linux-6.18.44-debian-12", ""},
+		{"cfil.userspace-filter.first-datagram", "macos", "undecided", "", ""},
 	}
 	for _, tt := range tests {
 		h, ok := history(doc, tt.check, tt.os)
@@ -160,7 +161,7 @@ func TestDuplicateReleaseRunsAreAllShown(t *testing.T) {
 		t.Errorf("disagreements: %+v", doc.Disagreements)
 	}
 	// Agreeing runs of the same release are one state, both runs listed.
-	if a := cell(t, doc, "sockets.mapped-sendto.udp", "macos-26.0-25A354"); a.State != "fail" || a.Disagree || len(a.Runs) != 2 {
+	if a := cell(t, doc, "sockets.mapped-sendto.self", "macos-26.0-25A354"); a.State != "fail" || a.Disagree || len(a.Runs) != 2 {
 		t.Errorf("agreeing runs: %+v", a)
 	}
 	page, _ := os.ReadFile(filepath.Join(out, HTMLFile))

@@ -125,19 +125,21 @@ func checksFor(rel release, dir string) []reports.CheckResult {
 	}}))
 	add(r55, nil)
 
-	// mapped-sendto: the seed, first datagram lost from 15.6.1 on.
-	ms := check.Result{ID: "sockets.mapped-sendto.udp", Title: "sendto() on a dual-stack UDP socket bound to an IPv4-mapped address delivers every datagram",
-		Spec: "RFC 4291 §2.5.5.2; RFC 3493 §3.7", Labels: []string{"sockets", "mapped", "udp"}, Duration: check.Duration(2100 * time.Millisecond)}
+	// mapped-sendto: the seed, first datagram lost from 15.6.1 on, with the
+	// content filter's reinject failure in the kernel log.
+	ms := check.Result{ID: "sockets.mapped-sendto.self", Title: "Dual-stack UDP socket bound to ::ffff:<own IPv4>: the first datagram sendto() its own address arrives",
+		Spec:   "POSIX sendto(2); RFC 4291 §2.5.5.2 and RFC 3493 §3.7 (IPv4-mapped addresses on an AF_INET6 socket with IPV6_V6ONLY off)",
+		Labels: []string{"sockets", "mapped-sendto"}, Duration: check.Duration(2100 * time.Millisecond)}
 	var msKnown *reports.KnownFailure
 	if mac && !before(rel, "15.6.1") {
-		ms.Verdict, ms.Reason = check.Fail, "datagram 1 of 2 was silently dropped: sendto() returned 8 but nothing arrived within 2s; datagram 2 arrived"
+		ms.Verdict, ms.Reason = check.Fail, "1st datagram lost 10/10 (10 silent drops: sendto said success but nothing arrived); 2nd datagram delivered 10/10; content filter: sosend_reinject() failed, errno 22 (EINVAL)"
 		if rel.version == "26.5" {
 			msKnown = &reports.KnownFailure{Reason: "CFIL drops the first datagram (seed ipv4-mapped-sendto)", Bug: "FB00000002"}
 		}
-		must(ms.Observe(mappedObservations(true)))
+		must(ms.Observe(mappedObservations(mac, true)))
 	} else {
-		ms.Verdict, ms.Reason = check.Pass, "both datagrams arrived in order"
-		must(ms.Observe(mappedObservations(false)))
+		ms.Verdict, ms.Reason = check.Pass, "every datagram delivered: 1st datagram delivered 10/10, 2nd datagram delivered 10/10"
+		must(ms.Observe(mappedObservations(mac, false)))
 	}
 	add(ms, msKnown)
 
@@ -168,14 +170,18 @@ func checksFor(rel release, dir string) []reports.CheckResult {
 		}
 		add(cd, nil)
 	}
-	// A skip on Linux: the check is macOS only.
-	cf := check.Result{ID: "cfil.inject.udp", Title: "Content-filter reinjection keeps datagrams", Spec: "xnu content filter (CFIL)",
-		Labels: []string{"cfil", "macos"}}
+	// The user-space filter check: netconform's own NFQUEUE filter exists on
+	// Linux only, so macOS skips it with the reason.
+	cf := check.Result{ID: "cfil.userspace-filter.first-datagram", Title: "Dual-stack UDP sendto() through a user-space filter that accepts everything: the first datagram still arrives",
+		Spec: "A content filter that accepts every packet is transparent", Labels: []string{"sockets", "cfil"}}
 	if mac {
-		cf.Verdict, cf.Reason = check.Pass, "reinjected 10 of 10 datagrams"
-		must(cf.Observe(map[string]any{"filter": "fixture.netconform.cfil", "datagrams": 10, "reinjected": 10}))
+		cf.Verdict, cf.Reason = check.Skip, "cfil: content filter not supported here: netconform's user-space filter needs Linux NFQUEUE"
 	} else {
-		cf.Verdict, cf.Reason = check.Skip, "CFIL is xnu only"
+		cf.Verdict, cf.Reason = check.Pass, "self (sockets.mapped-sendto.self): every datagram delivered; user-space filter (NFQUEUE 3280 on OUTPUT, accept) saw 40 packets, dropped 0"
+		must(cf.Observe(map[string]any{
+			"filter": map[string]any{"queue": 3280, "hook": "OUTPUT", "match": []string{"-p", "udp"}, "mode": "accept", "seen": 40, "accepted": 40, "dropped": 0},
+			"cases":  []any{mappedObservations(false, false)},
+		}))
 	}
 	add(cf, nil)
 	return cs
@@ -206,29 +212,35 @@ func raObservations(conforming bool) []map[string]any {
 	return out
 }
 
-func mappedObservations(firstLost bool) map[string]any {
-	outcome, rate1 := "delivered", 1.0
+// mappedObservations has the shape of sockets/mapped's Observation
+// (docs/results-schema.md, "sockets").
+func mappedObservations(mac, firstLost bool) map[string]any {
+	first := map[string]any{"number": 1, "sent": 10, "delivered": 10, "silent_drops": 0, "errnos": 0, "late": 0}
 	if firstLost {
-		outcome, rate1 = "silent drop", 0.0
+		first = map[string]any{"number": 1, "sent": 10, "delivered": 0, "silent_drops": 10, "errnos": 0, "late": 0}
 	}
-	obs := map[string]any{
-		"bound": "::ffff:127.0.0.1:65055", "destination": "::ffff:127.0.0.1:65055", "timeout": 2.0,
-		"datagrams": []map[string]any{
-			{"n": 1, "payload": "hello 1", "sendto": 8, "outcome": outcome, "after_ms": nil},
-			{"n": 2, "payload": "hello 2", "sendto": 8, "outcome": "delivered", "after_ms": 0.2},
-		},
-		"rates": []map[string]any{
-			{"datagram": 1, "trials": 20, "delivered": int(rate1 * 20), "rate": rate1},
-			{"datagram": 2, "trials": 20, "delivered": 20, "rate": 1.0},
-		},
-	}
-	if firstLost {
-		obs["kernel_log"] = []string{
-			"default kernel cfil_hash_entry_log:6088 <CFIL: Error: sosend_reinject() failed>: [86868 netconform] <UDP(17) out so 59faaa5dbbcef55d age 0> lport 65055 fport 65055 laddr 127.0.0.1 faddr 127.0.0.1 hash 201AAC1",
-			"default kernel cfil_service_inject_queue:4472 CFIL: sosend() failed 22",
+	state := map[string]any{"os": "linux"}
+	attribution := map[string]any{"before": state, "after": state, "filter_on_path": false,
+		"summary": "no content filter on the path (no NFQUEUE rule, queue counters unchanged)"}
+	if mac {
+		before := map[string]any{"os": "macos", "sysctls": map[string]string{"net.cfil.active_count": "1", "net.cfil.sock_attached_count": "3"}}
+		after := map[string]any{"os": "macos", "sysctls": map[string]string{"net.cfil.active_count": "1", "net.cfil.sock_attached_count": "13"}}
+		attribution = map[string]any{"before": before, "after": after, "filter_on_path": true,
+			"summary": "a content filter is active (net.cfil.active_count 1) and attached to 10 sockets during the check"}
+		if firstLost {
+			attribution["reinject_failure"] = "sosend_reinject() failed, errno 22 (EINVAL)"
+			attribution["log_lines"] = []string{
+				"cfil_hash_entry_log:6088 <CFIL: Error: sosend_reinject() failed>: [86868 netconform-probe] <UDP(17) out so 59faaa5dbbcef55d age 0> lport 65055 fport 65055 laddr 192.0.2.1 faddr 192.0.2.1 hash 201AAC1",
+				"cfil_service_inject_queue:4472 CFIL: sosend() failed 22",
+			}
 		}
 	}
-	return obs
+	return map[string]any{
+		"case": "sockets.mapped-sendto.self", "family": "inet6", "bound": true, "connected": false, "call": "sendto",
+		"destination": "self", "sockets": 10, "timeout": 1.0,
+		"by_number": []map[string]any{first, {"number": 2, "sent": 10, "delivered": 10, "silent_drops": 0, "errnos": 0, "late": 0}},
+		"cfil":      attribution,
+	}
 }
 
 func churnMeasurement(mac, failing bool) map[string]any {
