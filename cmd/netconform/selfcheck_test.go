@@ -369,11 +369,23 @@ func TestSIGKILLThenCleanLab(t *testing.T) {
 	cmd, id, _ := startHeld(t)
 	// Ginkgo runs the suite binary in a process group of its own: kill the
 	// whole tree, as a crash or the OOM killer would, not just our group.
-	for _, pid := range descendants(cmd.Process.Pid) {
+	killed := descendants(cmd.Process.Pid)
+	for _, pid := range killed {
 		syscall.Kill(pid, syscall.SIGKILL)
 	}
 	syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 	cmd.Wait()
+	// A SIGKILLed process takes a moment to exit; until it has, its lab is
+	// rightly a live run's. Wait for the whole tree to be gone (or zombies).
+	deadline := time.Now().Add(10 * time.Second)
+	for _, pid := range killed {
+		for processAliveTest(pid) {
+			if time.Now().After(deadline) {
+				t.Fatalf("process %d still alive 10s after SIGKILL", pid)
+			}
+			time.Sleep(10 * time.Millisecond) // exit of another process: no event to await here
+		}
+	}
 	if len(labObjects(t, id)) == 0 {
 		t.Fatal("SIGKILL left no namespace: nothing to prove clean-lab on")
 	}
