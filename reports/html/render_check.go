@@ -178,11 +178,30 @@ func writeChurn(b *strings.Builder, c *churnView) {
 	}
 	w("</ul>\n")
 	if len(c.Charts) > 0 {
-		w(`<h4>Samples against iteration</h4><div class="charts">`)
+		w(`<h4>Counters that moved, against iteration</h4><div class="charts">`)
 		for i := range c.Charts {
 			writeChart(b, &c.Charts[i])
 		}
 		w("</div>\n")
+		if c.Hidden > 0 {
+			w(`<p class="more">` + strconv.Itoa(c.Hidden) + ` more counters moved; their samples are in the measurement below and in results.json.</p>`)
+		}
+	} else if c.Samples == 1 {
+		w(`<p class="muted">Only one sample was taken before the loop ended: nothing to chart.</p>`)
+	}
+	if len(c.Flat) > 0 {
+		what := "unchanged in all " + strconv.Itoa(c.Samples) + " samples"
+		if c.Samples < 2 {
+			what = "in the only sample"
+		}
+		w(`<details><summary>` + strconv.Itoa(len(c.Flat)) + ` counters ` + esc(what) + `</summary><dl class="kv flat">`)
+		for _, f := range c.Flat {
+			w(`<dt>` + esc(f.Label) + `</dt><dd>` + esc(f.Value) + `</dd>`)
+		}
+		w(`</dl></details>`)
+	}
+	if c.Stderr != "" {
+		w(`<details><summary>probe's stderr</summary><pre class="wrap">` + esc(c.Stderr) + `</pre></details>`)
 	}
 	w(`<details><summary>Full measurement (without samples)</summary>` + string(c.Rest) + `</details>`)
 }

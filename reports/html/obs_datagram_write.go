@@ -1,0 +1,236 @@
+package html
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// writeDatagrams renders a first-datagram observation: the user-space filter
+// when the check put one on the path, then every case.
+func writeDatagrams(b *strings.Builder, v *datagramView) {
+	if f := v.Filter; f != nil {
+		writeUserFilter(b, f)
+	}
+	for i := range v.Cases {
+		writeCase(b, &v.Cases[i], len(v.Cases) > 1)
+	}
+}
+
+func writeUserFilter(b *strings.Builder, f *dgFilter) {
+	w := b.WriteString
+	itoa := strconv.Itoa
+	w(`<p class="line">User-space filter on the path: NFQUEUE ` + itoa(f.Queue) + ` on ` + esc(f.Hook) + `, mode <code>` + esc(f.Mode) + `</code>; it saw ` +
+		itoa(f.Seen) + ` packets, accepted ` + itoa(f.Accepted) + `, `)
+	if f.Dropped > 0 {
+		w(`<strong class="disagrees">dropped ` + itoa(f.Dropped) + `</strong>`)
+	} else {
+		w(`dropped 0`)
+	}
+	w(`.</p>`)
+	if len(f.Rules) > 0 || len(f.DroppedFlows) > 0 {
+		w(`<details><summary>filter rules and dropped flows</summary>`)
+		writeLines(b, "rules installed", f.Rules)
+		writeLines(b, "dropped flows", f.DroppedFlows)
+		w(`</details>`)
+	}
+}
+
+// writeCase: one line saying what was called on which socket, the table by
+// datagram number, the peer's ARP note, the per-socket detail folded, and
+// the content-filter attribution.
+func writeCase(b *strings.Builder, c *dgCase, titled bool) {
+	w := b.WriteString
+	w(`<div class="dgcase">`)
+	if titled {
+		w(`<h4 class="mono">` + esc(c.Case) + `</h4>`)
+	}
+	w(`<p class="line">` + caseSentence(c) + `</p>`)
+	writeByNumber(b, c)
+	if c.PeerARPReplies != nil && c.Destination == "peer" && *c.PeerARPReplies == 0 {
+		w(`<p class="disagrees wrap">The SUT never resolved the peer's address (no ARP reply was needed or sent).</p>`)
+	}
+	writeSocketRecords(b, c)
+	if c.CFIL != nil {
+		writeCfil(b, c.CFIL)
+	}
+	w(`</div>`)
+}
+
+// caseSentence: "sendto() on 10 fresh AF_INET6 dual-stack sockets, bound,
+// not connected, to its own address [::ffff:192.0.2.1]:34202 (socket 1);
+// window 1 s per datagram." Every value is escaped here.
+func caseSentence(c *dgCase) string {
+	call := c.Call
+	if call == "" {
+		call = "sendto"
+	}
+	socket := "AF_INET6 dual-stack (IPV6_V6ONLY off)"
+	if c.Family == "inet" {
+		socket = "AF_INET"
+	} else if c.Family != "inet6" && c.Family != "" {
+		socket = c.Family
+	}
+	bound := "bound"
+	if !c.Bound {
+		bound = "not bound"
+	}
+	if c.Connected {
+		bound += ", connected"
+	}
+	var dest string
+	switch c.Destination {
+	case "self":
+		dest = "its own address"
+	case "peer":
+		dest = "the peer (emulated host)"
+	default:
+		dest = esc(c.Destination)
+	}
+	if len(c.SocketRecords) > 0 && c.SocketRecords[0].To != "" {
+		dest += ` <code>` + esc(c.SocketRecords[0].To) + `</code>`
+		if len(c.SocketRecords) > 1 {
+			dest += ` (socket 1)`
+		}
+	}
+	s := `<strong>` + esc(call) + `()</strong> on ` + strconv.Itoa(c.Sockets) + ` fresh ` + esc(socket) + ` UDP sockets, ` + esc(bound) + `, to ` + dest
+	if c.Timeout > 0 {
+		s += `; each datagram has ` + esc(seconds(c.Timeout)) + ` to arrive`
+	}
+	return s + "."
+}
+
+func writeByNumber(b *strings.Builder, c *dgCase) {
+	w := b.WriteString
+	itoa := strconv.Itoa
+	call := c.Call
+	if call == "" {
+		call = "sendto"
+	}
+	w(`<div class="scroll"><table class="dg"><thead><tr><th>datagram</th><th>sent</th><th>delivered</th><th>silent drops</th><th>errno</th><th>late</th><th class="words">what happened</th></tr></thead><tbody>`)
+	for _, n := range c.ByNumber {
+		lost := n.Sent - n.Delivered
+		if lost > 0 {
+			w(`<tr class="bad">`)
+		} else {
+			w(`<tr>`)
+		}
+		w(`<td>` + esc(ordinal(n.Number)) + `</td><td>` + itoa(n.Sent) + `</td><td>` + itoa(n.Delivered) + `</td><td>` + itoa(n.SilentDrops) + `</td><td>`)
+		names := sortedKeys(n.ErrnoNames)
+		if len(names) == 0 {
+			w(itoa(n.Errnos))
+		}
+		for i, k := range names {
+			if i > 0 {
+				w(`<br>`)
+			}
+			w(`<span class="mono nowrap">` + esc(k) + ` ×` + itoa(n.ErrnoNames[k]) + `</span>`)
+		}
+		w(`</td><td>` + itoa(n.Late) + `</td><td class="words">` + numberWords(n, call, c.Timeout) + `</td></tr>`)
+	}
+	w(`</tbody></table></div>`)
+}
+
+// numberWords says in words what the row's numbers mean; the silent drop,
+// the seed's signature, is spelled out because a count alone hides that the
+// call reported success.
+func numberWords(n dgNumber, call string, timeout float64) string {
+	itoa := strconv.Itoa
+	if n.Sent > 0 && n.Delivered == n.Sent {
+		return `<span class="agrees">all ` + itoa(n.Sent) + ` arrived</span>`
+	}
+	var parts []string
+	if n.SilentDrops > 0 {
+		parts = append(parts, `<strong class="disagrees">`+itoa(n.SilentDrops)+` of `+itoa(n.Sent)+` lost silently: `+esc(call)+`() said success but nothing arrived</strong>`)
+	}
+	if n.Errnos > 0 {
+		parts = append(parts, itoa(n.Errnos)+` failed with an error`)
+	}
+	if n.Late > 0 {
+		s := itoa(n.Late) + ` arrived late`
+		if timeout > 0 {
+			s += ` (after ` + esc(seconds(timeout)) + `)`
+		}
+		parts = append(parts, s)
+	}
+	if len(parts) == 0 {
+		return itoa(n.Delivered) + ` of ` + itoa(n.Sent) + ` arrived`
+	}
+	return strings.Join(parts, `; `)
+}
+
+// writeSocketRecords folds the per-socket detail: which local address each
+// fresh socket had and what became of each of its datagrams.
+func writeSocketRecords(b *strings.Builder, c *dgCase) {
+	if len(c.SocketRecords) == 0 {
+		return
+	}
+	w := b.WriteString
+	maxN := 0
+	for _, s := range c.SocketRecords {
+		for _, d := range s.Datagrams {
+			maxN = max(maxN, d.Number)
+		}
+	}
+	w(`<details><summary>each socket (` + strconv.Itoa(len(c.SocketRecords)) + `): local address, destination, each datagram's outcome</summary>`)
+	w(`<div class="scroll"><table class="sockets"><thead><tr><th>socket</th><th>local</th><th>to</th>`)
+	for i := 1; i <= maxN; i++ {
+		w(`<th>` + esc(ordinal(i)) + `</th>`)
+	}
+	w(`</tr></thead><tbody>`)
+	for _, s := range c.SocketRecords {
+		w(`<tr><td>` + strconv.Itoa(s.Index) + `</td><td class="mono">` + esc(s.Local) + `</td><td class="mono">` + esc(s.To) + `</td>`)
+		byNum := map[int]dgRecord{}
+		for _, d := range s.Datagrams {
+			byNum[d.Number] = d
+		}
+		for i := 1; i <= maxN; i++ {
+			d, ok := byNum[i]
+			if !ok {
+				w(`<td class="muted">–</td>`)
+				continue
+			}
+			writeRecordCell(b, d)
+		}
+		w(`</tr>`)
+	}
+	w(`</tbody></table></div></details>`)
+}
+
+func writeRecordCell(b *strings.Builder, d dgRecord) {
+	w := b.WriteString
+	if d.Outcome == "delivered" {
+		w(`<td>delivered`)
+		if d.Latency != nil {
+			w(` <span class="muted">` + esc(seconds(*d.Latency)) + `</span>`)
+		}
+		w(`</td>`)
+		return
+	}
+	w(`<td class="badcell">` + esc(d.Outcome))
+	if d.Errno != "" {
+		w(` <span class="mono">` + esc(d.Call) + ` ` + esc(d.Errno) + `</span>`)
+	} else if d.Outcome == "silent drop" && d.Return != nil {
+		w(` <span class="muted">(` + esc(d.Call) + ` returned ` + strconv.Itoa(*d.Return) + `)</span>`)
+	}
+	if d.Outcome == "late" && d.Latency != nil {
+		w(` <span class="muted">` + esc(seconds(*d.Latency)) + `</span>`)
+	}
+	w(`</td>`)
+}
+
+func writeLines(b *strings.Builder, label string, lines []string) {
+	if len(lines) == 0 {
+		return
+	}
+	b.WriteString(`<p class="muted">` + esc(label) + `</p><pre class="wrap">` + esc(strings.Join(lines, "\n")) + `</pre>`)
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
