@@ -168,8 +168,8 @@ func TestReleaseReportInBrowser(t *testing.T) {
 	}
 	page := filepath.Join(dir, html.FileName)
 	f := load(t, ctx, page, "release-desktop.png", 1280)
-	for _, want := range []string{"netconform on macOS 26.0 (25A354)", "3 fail", "2 pass", "1 skip", "not as expected", "✗ disagrees",
-		"sockets.churn.stream6", "first failure", "silent drop", "samelink-ba.pcapng (missing)", "FB00000001"} {
+	for _, want := range []string{"netconform on macOS 26.0 (25A354)", "4 fail", "8 pass", "1 skip", "not as expected", "✗ disagrees",
+		"sockets.churn.stream6", "first failure", "silent drop", "said success but nothing arrived", "sosend_reinject() failed, errno 22 (EINVAL)", "samelink-ba.pcapng (missing)", "FB00000001"} {
 		if !strings.Contains(f.Text, want) {
 			t.Errorf("release report does not show %q", want)
 		}

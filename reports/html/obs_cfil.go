@@ -147,6 +147,9 @@ func writeRowsBeforeAfter(b *strings.Builder, title string, before, after []map[
 			}
 		}
 	}
+	if seen["queue"] { // the key rows are matched by, so it leads
+		cols = append([]string{"queue"}, slices.DeleteFunc(cols, func(c string) bool { return c == "queue" })...)
+	}
 	prev := map[string]map[string]json.RawMessage{}
 	for _, r := range before {
 		prev[string(r["queue"])] = r

@@ -194,11 +194,11 @@ func writeChurn(b *strings.Builder, c *churnView) {
 		if c.Samples < 2 {
 			what = "in the only sample"
 		}
-		w(`<details><summary>` + strconv.Itoa(len(c.Flat)) + ` counters ` + esc(what) + `</summary><dl class="kv flat">`)
+		w(`<details><summary>` + strconv.Itoa(len(c.Flat)) + ` counters ` + esc(what) + `</summary><ul class="flat">`)
 		for _, f := range c.Flat {
-			w(`<dt>` + esc(f.Label) + `</dt><dd>` + esc(f.Value) + `</dd>`)
+			w(`<li><code>` + esc(f.Label) + `</code> ` + esc(f.Value) + `</li>`)
 		}
-		w(`</dl></details>`)
+		w(`</ul></details>`)
 	}
 	if c.Stderr != "" {
 		w(`<details><summary>probe's stderr</summary><pre class="wrap">` + esc(c.Stderr) + `</pre></details>`)
