@@ -60,5 +60,14 @@ func TestEscapingInHTML(t *testing.T) {
 		if !strings.Contains(s, "&lt;script&gt;window.__pwned=1") {
 			t.Errorf("%s does not show the payload as text", page)
 		}
+		if scripts == 0 {
+			// The dedicated renderers met the payload, not only the generic one.
+			for _, want := range []string{`<table class="dg">`, `<table class="sockets">`, `<p class="cfil bad">`, `<table class="ba">`,
+				"user-space filter on the path", `<ul class="flat">`, "memory limit</strong>"} {
+				if !strings.Contains(s, want) {
+					t.Errorf("%s: the hostile input did not reach %q", page, want)
+				}
+			}
+		}
 	}
 }
