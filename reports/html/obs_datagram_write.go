@@ -48,7 +48,7 @@ func writeCase(b *strings.Builder, c *dgCase, titled bool) {
 	w(`<p class="line">` + caseSentence(c) + `</p>`)
 	writeByNumber(b, c)
 	if c.PeerARPReplies != nil && c.Destination == "peer" && *c.PeerARPReplies == 0 {
-		w(`<p class="disagrees wrap">The SUT never resolved the peer's address (no ARP reply was needed or sent).</p>`)
+		w(`<p class="disagrees wrap">The SUT never resolved the peer's address: the emulated peer answered no ARP request.</p>`)
 	}
 	writeSocketRecords(b, c)
 	if c.CFIL != nil {
@@ -100,6 +100,10 @@ func caseSentence(c *dgCase) string {
 	return s + "."
 }
 
+// writeByNumber: six narrow number columns that fit a phone, and under each
+// row where something went wrong a full-width row saying it in words: a
+// words column would be pushed off a narrow screen, and the words are the
+// point.
 func writeByNumber(b *strings.Builder, c *dgCase) {
 	w := b.WriteString
 	itoa := strconv.Itoa
@@ -107,26 +111,19 @@ func writeByNumber(b *strings.Builder, c *dgCase) {
 	if call == "" {
 		call = "sendto"
 	}
-	w(`<div class="scroll"><table class="dg"><thead><tr><th>datagram</th><th>sent</th><th>delivered</th><th>silent drops</th><th>errno</th><th>late</th><th class="words">what happened</th></tr></thead><tbody>`)
+	w(`<div class="scroll"><table class="dg"><thead><tr><th>datagram</th><th>sent</th><th>delivered</th><th>silent drops</th><th>errno</th><th>late</th></tr></thead><tbody>`)
 	for _, n := range c.ByNumber {
-		lost := n.Sent - n.Delivered
-		if lost > 0 {
+		bad := n.Sent-n.Delivered > 0 || n.Errnos > 0 || n.Late > 0
+		if bad {
 			w(`<tr class="bad">`)
 		} else {
 			w(`<tr>`)
 		}
-		w(`<td>` + esc(ordinal(n.Number)) + `</td><td>` + itoa(n.Sent) + `</td><td>` + itoa(n.Delivered) + `</td><td>` + itoa(n.SilentDrops) + `</td><td>`)
-		names := sortedKeys(n.ErrnoNames)
-		if len(names) == 0 {
-			w(itoa(n.Errnos))
+		w(`<td>` + esc(ordinal(n.Number)) + `</td><td>` + itoa(n.Sent) + `</td><td>` + itoa(n.Delivered) + `</td><td>` + itoa(n.SilentDrops) +
+			`</td><td>` + itoa(n.Errnos) + `</td><td>` + itoa(n.Late) + `</td></tr>`)
+		if bad {
+			w(`<tr class="bad words"><td colspan="6">` + esc(ordinal(n.Number)) + ` datagram: ` + numberWords(n, call, c.Timeout) + `</td></tr>`)
 		}
-		for i, k := range names {
-			if i > 0 {
-				w(`<br>`)
-			}
-			w(`<span class="mono nowrap">` + esc(k) + ` ×` + itoa(n.ErrnoNames[k]) + `</span>`)
-		}
-		w(`</td><td>` + itoa(n.Late) + `</td><td class="words">` + numberWords(n, call, c.Timeout) + `</td></tr>`)
 	}
 	w(`</tbody></table></div>`)
 }
@@ -136,15 +133,20 @@ func writeByNumber(b *strings.Builder, c *dgCase) {
 // call reported success.
 func numberWords(n dgNumber, call string, timeout float64) string {
 	itoa := strconv.Itoa
-	if n.Sent > 0 && n.Delivered == n.Sent {
-		return `<span class="agrees">all ` + itoa(n.Sent) + ` arrived</span>`
-	}
 	var parts []string
 	if n.SilentDrops > 0 {
 		parts = append(parts, `<strong class="disagrees">`+itoa(n.SilentDrops)+` of `+itoa(n.Sent)+` lost silently: `+esc(call)+`() said success but nothing arrived</strong>`)
 	}
 	if n.Errnos > 0 {
-		parts = append(parts, itoa(n.Errnos)+` failed with an error`)
+		s := itoa(n.Errnos) + ` of ` + itoa(n.Sent) + ` failed with an error`
+		if names := sortedKeys(n.ErrnoNames); len(names) > 0 {
+			var ns []string
+			for _, k := range names {
+				ns = append(ns, `<span class="mono">`+esc(k)+`</span> ×`+itoa(n.ErrnoNames[k]))
+			}
+			s += `: ` + strings.Join(ns, `, `)
+		}
+		parts = append(parts, s)
 	}
 	if n.Late > 0 {
 		s := itoa(n.Late) + ` arrived late`
@@ -172,14 +174,27 @@ func writeSocketRecords(b *strings.Builder, c *dgCase) {
 			maxN = max(maxN, d.Number)
 		}
 	}
+	// A socket sending to itself would repeat its address in a "to" column.
+	toSelf := true
+	for _, s := range c.SocketRecords {
+		toSelf = toSelf && s.To == s.Local
+	}
 	w(`<details><summary>each socket (` + strconv.Itoa(len(c.SocketRecords)) + `): local address, destination, each datagram's outcome</summary>`)
-	w(`<div class="scroll"><table class="sockets"><thead><tr><th>socket</th><th>local</th><th>to</th>`)
+	w(`<div class="scroll"><table class="sockets"><thead><tr><th>socket</th>`)
+	if toSelf {
+		w(`<th>local address, also the destination</th>`)
+	} else {
+		w(`<th>local</th><th>to</th>`)
+	}
 	for i := 1; i <= maxN; i++ {
 		w(`<th>` + esc(ordinal(i)) + `</th>`)
 	}
 	w(`</tr></thead><tbody>`)
 	for _, s := range c.SocketRecords {
-		w(`<tr><td>` + strconv.Itoa(s.Index) + `</td><td class="mono">` + esc(s.Local) + `</td><td class="mono">` + esc(s.To) + `</td>`)
+		w(`<tr><td>` + strconv.Itoa(s.Index) + `</td><td class="mono">` + esc(s.Local) + `</td>`)
+		if !toSelf {
+			w(`<td class="mono">` + esc(s.To) + `</td>`)
+		}
 		byNum := map[int]dgRecord{}
 		for _, d := range s.Datagrams {
 			byNum[d.Number] = d

@@ -38,7 +38,7 @@ func TestObservationRendering(t *testing.T) {
 			[]string{">iteration (last"}},
 		{"churn as sockets/churn writes it: counters nested, flat ones listed", "sockets.churn.dgram6",
 			`{"config":{"family":"inet6","type":"dgram","count":100},"iterations":100,"failures":0,"rate":150349.41,"samples":[{"iteration":0,"elapsed":0,"counters":{"sockstat.UDP.inuse":4,"proc.rss_bytes":100}},{"iteration":100,"elapsed":0.1,"counters":{"sockstat.UDP.inuse":4,"proc.rss_bytes":200}}]}`,
-			[]string{"iterations completed</strong>: 100 of 100", ">proc.rss_bytes (last 200)", "<polyline", "1 counters unchanged in all 2 samples", "<li><code>sockstat.UDP.inuse</code> 4</li>", "150349 cycles/s"},
+			[]string{"iterations completed</strong>: 100 of 100", ">proc.rss_bytes (last 200)", "<polyline", "1 counter unchanged in all 2 samples", "<li><code>sockstat.UDP.inuse</code> 4</li>", "150349 cycles/s"},
 			[]string{"first failure", ">sockstat.UDP.inuse (last", "counters.", "elapsed (last"}},
 		{"churn killed under a memory limit after one sample (the real tight-memory run)", "sockets.churn.stream6",
 			`{"config":{"count":250000,"family":"inet6","type":"stream"},"iterations":0,"failures":0,"killed":true,"signal":"SIGKILL","rate":0,

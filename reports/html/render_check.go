@@ -194,7 +194,11 @@ func writeChurn(b *strings.Builder, c *churnView) {
 		if c.Samples < 2 {
 			what = "in the only sample"
 		}
-		w(`<details><summary>` + strconv.Itoa(len(c.Flat)) + ` counters ` + esc(what) + `</summary><ul class="flat">`)
+		noun := " counters "
+		if len(c.Flat) == 1 {
+			noun = " counter "
+		}
+		w(`<details><summary>` + strconv.Itoa(len(c.Flat)) + noun + esc(what) + `</summary><ul class="flat">`)
 		for _, f := range c.Flat {
 			w(`<li><code>` + esc(f.Label) + `</code> ` + esc(f.Value) + `</li>`)
 		}
