@@ -108,11 +108,10 @@ func run(f runFlags, stdout, stderr io.Writer) (int, error) {
 	} else if len(removed) > 0 {
 		fmt.Fprintf(stderr, "netconform: removed %d lab objects left by earlier runs\n", len(removed))
 	}
-	if groups, err := cleanupStaleCgroups(); err != nil {
-		fmt.Fprintf(stderr, "netconform: warning: clean-up of earlier runs' cgroups: %v\n", err)
-	} else if len(groups) > 0 {
-		fmt.Fprintf(stderr, "netconform: removed %d memory cgroups left by earlier runs\n", len(groups))
-	}
+	// Memory cgroups of earlier runs are not removed here: a group carries
+	// no owner pid, and one another run has just created holds no process
+	// yet, so "no live process" cannot tell it from a leftover. Leftovers
+	// (empty groups of a killed run) go with `netconform clean-lab`.
 
 	runID := topology.NewRunID()
 	start := time.Now().UTC()
