@@ -48,8 +48,8 @@ func Unexpected(cs []CheckResult) []string {
 	return out
 }
 
-// Tally counts verdicts, for the one-line summary.
-func Tally(cs []CheckResult) string {
+// Summary counts verdicts, for the one-line summary.
+func Summary(cs []CheckResult) string {
 	n := map[check.Verdict]int{}
 	known := 0
 	for _, c := range cs {

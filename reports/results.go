@@ -10,13 +10,20 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/netconform/netconform/check"
 )
 
-// SchemaVersion is the version this code writes and the only one it reads.
-const SchemaVersion = 1
+// SchemaVersion is the version this code writes. Version 2 made a check's
+// verdict the verdict over all its repetitions (see Repetitions) and added
+// the selection fields; Parse reads versions 1 and 2 (a version 1 file is one
+// repetition of each check it lists).
+const SchemaVersion = 2
+
+// MinSchemaVersion is the oldest version Parse reads.
+const MinSchemaVersion = 1
 
 // Schema identifies the format inside the file, so a foreign JSON file is
 // told apart from an old or new netconform one.
@@ -42,6 +49,13 @@ type Run struct {
 	LabelFilter  string    `json:"label_filter,omitempty"`
 	// Interrupted is set when the run was stopped before every check ran.
 	Interrupted bool `json:"interrupted,omitempty"`
+	// Repeat is how many times each selected check ran (each time in fresh
+	// labs with fresh sockets). Version 2; 0 in a version 1 file means 1.
+	Repeat int `json:"repeat,omitempty"`
+	// Selected is how many checks the run selected (config, labels, focus)
+	// before it started; every one of them is in Checks, those that never
+	// ran as error with NotRun set. Version 2.
+	Selected int `json:"selected,omitempty"`
 }
 
 // Release identifies the OS release the checks ran on.
@@ -66,6 +80,66 @@ type CheckResult struct {
 	Expected check.Verdict `json:"expected"`
 	// Known is the known-failure entry that applied, if any.
 	Known *KnownFailure `json:"known_failure,omitempty"`
+	// Repetitions tallies the verdicts of every repetition; Verdict is the
+	// verdict over them (any fail makes it fail). Version 2; nil in a
+	// version 1 file (one repetition, whose verdict is Verdict).
+	Repetitions *Tally `json:"repetitions,omitempty"`
+	// Flaky is set when repetitions of this check disagreed (pass and fail).
+	Flaky bool `json:"flaky,omitempty"`
+	// NotRun is set when the check was selected but never ran (its suite did
+	// not compile, crashed, timed out or was interrupted): its verdict is
+	// error and Reason says why.
+	NotRun bool `json:"not_run,omitempty"`
+}
+
+// Tally counts the verdicts of a check's repetitions.
+type Tally struct {
+	Runs  int `json:"runs"`
+	Pass  int `json:"pass"`
+	Fail  int `json:"fail"`
+	Error int `json:"error"`
+	Skip  int `json:"skip"`
+}
+
+// Add counts one repetition's verdict.
+func (t *Tally) Add(v check.Verdict) {
+	t.Runs++
+	switch v {
+	case check.Pass:
+		t.Pass++
+	case check.Fail:
+		t.Fail++
+	case check.Error:
+		t.Error++
+	case check.Skip:
+		t.Skip++
+	}
+}
+
+// String is the tally as a person reads it: "fail 3 of 10" (the verdicts
+// present, most telling first: fail, error, pass, skip).
+func (t Tally) String() string {
+	var parts []string
+	for _, p := range []struct {
+		v check.Verdict
+		n int
+	}{{check.Fail, t.Fail}, {check.Error, t.Error}, {check.Pass, t.Pass}, {check.Skip, t.Skip}} {
+		if p.n > 0 {
+			parts = append(parts, fmt.Sprintf("%s %d of %d", p.v, p.n, t.Runs))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// TallyOf is c's tally; a version 1 result (no Repetitions) is one
+// repetition of its verdict.
+func (c CheckResult) TallyOf() Tally {
+	if c.Repetitions != nil {
+		return *c.Repetitions
+	}
+	var t Tally
+	t.Add(c.Verdict)
+	return t
 }
 
 // KnownFailure is the known-failure entry from the configuration.
@@ -129,8 +203,8 @@ func Parse(name string, b []byte) (*Results, error) {
 	if head.Schema != Schema {
 		return nil, fmt.Errorf("%s: not a netconform results file (schema %q)", name, head.Schema)
 	}
-	if head.SchemaVersion != SchemaVersion {
-		return nil, fmt.Errorf("%s: %w %d (this netconform reads version %d)", name, ErrUnknownSchema, head.SchemaVersion, SchemaVersion)
+	if head.SchemaVersion < MinSchemaVersion || head.SchemaVersion > SchemaVersion {
+		return nil, fmt.Errorf("%s: %w %d (this netconform reads versions %d to %d)", name, ErrUnknownSchema, head.SchemaVersion, MinSchemaVersion, SchemaVersion)
 	}
 	var r Results
 	if err := json.Unmarshal(b, &r); err != nil {

@@ -56,7 +56,8 @@ func TestParseRejects(t *testing.T) {
 		{"not JSON", "hello", "corrupt or truncated", nil},
 		{"foreign JSON", `{"name": "something else"}`, "not a netconform results file", nil},
 		{"ginkgo report", `[{"SuitePath": "x"}]`, "corrupt or truncated", nil},
-		{"newer schema", strings.Replace(string(good), `"schema_version": 1`, `"schema_version": 2`, 1), "version 2", ErrUnknownSchema},
+		{"newer schema", strings.Replace(string(good), `"schema_version": 2`, `"schema_version": 3`, 1), "version 3", ErrUnknownSchema},
+		{"older than any", strings.Replace(string(good), `"schema_version": 2`, `"schema_version": 0`, 1), "version 0", ErrUnknownSchema},
 		{"bad verdict", strings.Replace(string(good), `"verdict": "fail"`, `"verdict": "maybe"`, 1), "invalid verdict", nil},
 		{"no release id", strings.Replace(string(good), `"id": "linux-6.18.44-debian-12"`, `"id": ""`, 1), "release.id", nil},
 	}
@@ -123,7 +124,47 @@ known_failures:
 	if !strings.Contains(un, "known: known failure (FB1) now passes") {
 		t.Errorf("a known failure that passes is not flagged:\n%s", un)
 	}
-	if got := Tally(cs); got != "1 pass, 2 fail, 1 error, 1 skip (1 of the failures known)" {
+	if got := Summary(cs); got != "1 pass, 2 fail, 1 error, 1 skip (1 of the failures known)" {
 		t.Errorf("Tally = %q", got)
+	}
+}
+
+// A version 1 file (before repetitions) still reads, each check one
+// repetition of its verdict.
+func TestParseVersion1(t *testing.T) {
+	dir := t.TempDir()
+	if err := Write(dir, sample()); err != nil {
+		t.Fatal(err)
+	}
+	good, _ := os.ReadFile(filepath.Join(dir, "results.json"))
+	v1 := strings.Replace(string(good), `"schema_version": 2`, `"schema_version": 1`, 1)
+	r, err := Parse("v1.json", []byte(v1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range r.Checks {
+		if tl := c.TallyOf(); tl.Runs != 1 || tl.String() != string(c.Verdict)+" 1 of 1" {
+			t.Errorf("%s: tally %+v (%q), want one repetition of %s", c.ID, tl, tl.String(), c.Verdict)
+		}
+	}
+}
+
+func TestTallyString(t *testing.T) {
+	tests := []struct {
+		verdicts []check.Verdict
+		want     string
+	}{
+		{[]check.Verdict{check.Pass}, "pass 1 of 1"},
+		{[]check.Verdict{check.Pass, check.Fail, check.Pass}, "fail 1 of 3, pass 2 of 3"},
+		{[]check.Verdict{check.Error, check.Skip}, "error 1 of 2, skip 1 of 2"},
+	}
+	for _, tt := range tests {
+		var tl Tally
+		for _, v := range tt.verdicts {
+			tl.Add(v)
+		}
+		if got := tl.String(); got != tt.want {
+			t.Errorf("%v: %q, want %q", tt.verdicts, got, tt.want)
+		}
 	}
 }

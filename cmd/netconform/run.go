@@ -173,7 +173,7 @@ func run(f runFlags, stdout, stderr io.Writer) (int, error) {
 	if err := reports.Write(releaseDir, res); err != nil {
 		return exitUnexpected, fmt.Errorf("write results: %w", err)
 	}
-	fmt.Fprintf(stdout, "\nnetconform: %s; results: %s\n", reports.Tally(checks), filepath.Join(releaseDir, "results.json"))
+	fmt.Fprintf(stdout, "\nnetconform: %s; results: %s\n", reports.Summary(checks), filepath.Join(releaseDir, "results.json"))
 	// The derived views come after the data is safe on disk: a failure to
 	// render them loses no verdict, but is reported and fails the run.
 	var viewErrs []string
