@@ -28,6 +28,15 @@ type Env struct {
 	CheckID     string
 	ProfileName string
 	Profile     config.Profile
+	// Params are the run's per-check parameters (ginkgo.yaml params).
+	Params config.Params
+	// Probe is the netconform-probe binary, for checks that run it in the
+	// SUT (socket churn).
+	Probe string
+	// Repetition numbers this run of the check when the run repeats each
+	// check (1, 2, ...); 0 when it runs once. Each repetition keeps its own
+	// evidence.
+	Repetition int
 	// Log receives progress lines (GinkgoWriter in the suites).
 	Log io.Writer
 	// Setup, when set, runs on every lab after the profile: the
@@ -67,6 +76,9 @@ func (e *Env) Logf(format string, args ...any) {
 // the path to record (relative to the release directory).
 func (e *Env) EvidencePath(name string) (abs, rel string, err error) {
 	rel = filepath.Join("evidence", e.CheckID, name)
+	if e.Repetition > 0 {
+		rel = filepath.Join("evidence", e.CheckID, fmt.Sprintf("repetition-%d", e.Repetition), name)
+	}
 	abs = filepath.Join(e.ReleaseDir, rel)
 	if err := os.MkdirAll(filepath.Dir(abs), 0o755); err != nil {
 		return "", "", fmt.Errorf("evidence directory: %w", err)
