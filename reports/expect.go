@@ -43,7 +43,7 @@ func Unexpected(cs []CheckResult) []string {
 		}
 		switch {
 		case c.NotRun:
-			out = append(out, fmt.Sprintf("%s: did not run: %s", c.ID, c.Reason))
+			out = append(out, fmt.Sprintf("%s: %s", c.ID, c.Reason))
 		case c.Verdict == check.Error:
 			out = append(out, fmt.Sprintf("%s: error (the harness could not decide): %s", c.ID, c.Reason))
 		case c.Known != nil && c.Verdict == check.Pass:
