@@ -15,6 +15,7 @@ import (
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/netconform/netconform/check"
+	"github.com/netconform/netconform/config"
 	"github.com/netconform/netconform/harness"
 )
 
@@ -27,10 +28,38 @@ type RunFunc func(ctx context.Context, env *harness.Env) check.Result
 type Entry struct {
 	check.Descriptor
 	Run RunFunc
+	// Proofs are the check's self-validation: Linux SUT configurations
+	// under which it must pass and must fail. Every check has at least one
+	// of each (selfvalidation's tests run them all, and fail for a check
+	// that lacks either).
+	Proofs []Proof
 	// File and Line are where the check was registered: the suites report
 	// its spec there, not at the line of the helper that declares specs.
 	File string
 	Line int
+}
+
+// Proof is one configuration of a Linux SUT and the verdict a check must
+// give under it: a check that passes on any stack proves nothing, so each
+// ships with a fault it must flag and a configuration it must pass.
+type Proof struct {
+	// Name says what the configuration is ("stock", "source-routing",
+	// "drop-first-datagram"...).
+	Name string
+	Want check.Verdict
+	// ProfileName takes a profile from the shipped ginkgo.yaml; when empty,
+	// Profile (inline; the zero value is stock) applies.
+	ProfileName string
+	Profile     config.Profile
+	// Fault, when set, is injected into every lab after the profile (see
+	// harness.Env.Setup).
+	Fault func(ctx context.Context, lab *harness.Lab) error
+	// Params, when set, adjusts the shipped parameters (to keep a failing
+	// run short, say).
+	Params func(*config.Params)
+	// Reason, when set, is a regular expression the verdict's reason must
+	// match: a fail for the wrong reason is no proof.
+	Reason string
 }
 
 var entries []Entry

@@ -5,6 +5,7 @@ import (
 
 	"github.com/netconform/netconform/catalog"
 	"github.com/netconform/netconform/check"
+	"github.com/netconform/netconform/config"
 	"github.com/netconform/netconform/harness"
 	"github.com/netconform/netconform/sockets/churn"
 )
@@ -19,6 +20,13 @@ func init() {
 				p := env.Params.Sockets
 				return Run(ctx, env, k, Params{Probe: env.Probe, Count: p.ChurnCount, Timeout: p.ChurnTimeout,
 					MemoryLimit: int64(env.Profile.ProbeMemoryLimit)})
+			},
+			Proofs: []catalog.Proof{
+				{Name: "stock", Want: check.Pass},
+				// A memory limit the sockets outgrow: socket() fails or the
+				// OOM killer ends the probe, both named in the reason.
+				{Name: "2MiB-memory-limit", Want: check.Fail, Profile: config.Profile{ProbeMemoryLimit: 2 << 20},
+					Reason: `(ENOBUFS|ENOMEM|ENFILE|EMFILE|killed by SIGKILL).*2\.0 MiB|2\.0 MiB.*(ENOBUFS|ENOMEM|ENFILE|EMFILE|killed by SIGKILL)`},
 			},
 		})
 	}
