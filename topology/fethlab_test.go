@@ -737,3 +737,54 @@ func TestFethLabIPv6AttachedFirst(t *testing.T) {
 		t.Errorf("addresses %v, %v", addrs, err)
 	}
 }
+
+// TestFethRouteGetOn: the lookup rule 5.5 compares with the wire is scoped to
+// the lab interface (RTF_IFSCOPE, rtm_index), as its socket is; unscoped, the
+// fake Mac answers with its own default on en0, as a real one would.
+func TestFethRouteGetOn(t *testing.T) {
+	dir := t.TempDir()
+	host := newFakeHost(dir)
+	inst, err := newFethEnv(host, dir, 3).realize(context.Background(), twoLinkLab(), Options{RunID: testRun})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer inst.Close()
+	sut := inst.SUT().(ScopedRouteGetter)
+	sut0 := inst.SUT().Interface("l0")
+	idx, _ := host.Index(sut0)
+	for _, tc := range []struct {
+		name, ifname string
+		dst          netip.Addr
+		wantGW       string
+		wantError    string
+		wantErr      bool
+	}{
+		{name: "scoped to the lab interface", ifname: sut0, dst: netip.MustParseAddr("2001:db8:a:ffff::1"), wantGW: "fe80::a"},
+		{name: "no route", ifname: sut0, dst: netip.MustParseAddr("2001:db8:c::1"), wantError: errNoRoute.Error()},
+		{name: "the Mac's own interface is refused", ifname: "en0", dst: netip.MustParseAddr("2001:db8:a:ffff::1"), wantErr: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Helper()
+			host.routes = nil
+			e, err := sut.RouteGetOn(tc.dst, tc.ifname)
+			if tc.wantErr {
+				if err == nil || len(host.routes) != 0 {
+					t.Fatalf("got %+v, %v, requests %+v", e, err, host.routes)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(host.routes) != 1 || host.routes[0].Flags&macos.RTF_IFSCOPE == 0 || host.routes[0].Index != idx {
+				t.Fatalf("request %+v: want RTF_IFSCOPE with rtm_index %d", host.routes, idx)
+			}
+			if e.Error != tc.wantError || (tc.wantError == "" && (e.Interface != sut0 || e.Gateway.String() != tc.wantGW)) {
+				t.Errorf("got %+v", e)
+			}
+			if e.Dst != netip.PrefixFrom(tc.dst, 128) || e.Src.IsValid() {
+				t.Errorf("asked-for dst not kept: %+v", e)
+			}
+		})
+	}
+}
