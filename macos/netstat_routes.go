@@ -5,8 +5,8 @@ import (
 )
 
 // NetstatRoute is one row of `netstat -rn [-l] [-f inet6]`. netstat cuts Flags to 10 characters and Netif
-// to 14 (7 or 8 before network_cmds-596) (network_cmds netstat.tproj/route.c), so these are evidence, not a
-// source of truth: read the routing table with route messages (routes.go) for decisions. Raw keeps the
+// to 14 (network_cmds netstat.tproj/route.c, WID_IF: 14 since network_cmds-667, 10 or 14 with -l in 624 to
+// 644, 7 or 8 before), so these are evidence, not a source of truth: read the routing table with route messages (routes.go) for decisions. Raw keeps the
 // line. Columns the section's header does not have stay empty.
 type NetstatRoute struct {
 	Family      string // "Internet" or "Internet6", from the section header
