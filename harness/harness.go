@@ -122,7 +122,7 @@ func (e *Env) Realize(ctx context.Context, lab topology.Lab, tag string) (*Lab, 
 	if err != nil {
 		return nil, err
 	}
-	inst, err := e.Driver.Realize(ctx, lab, topology.Options{RunID: e.RunID, CaptureFile: abs})
+	inst, err := e.Driver.Realize(ctx, lab, topology.Options{RunID: e.RunID, CaptureFile: abs, Log: e.Log})
 	if err != nil {
 		return nil, fmt.Errorf("build lab %s: %w", lab.Name, err)
 	}
@@ -208,6 +208,13 @@ func (l *Lab) SaveTables(moment string) error {
 		sort.Strings(names)
 		for _, n := range names {
 			fmt.Fprintf(&b, "\n## %s (lab interfaces only)\n%s", n, outputs[n])
+		}
+	}
+	// What the driver worked around while building the lab (macOS: a feth
+	// name still detaching, IPv6 attached by someone else first).
+	if dl, ok := l.Instance.(interface{ DriverLog() []string }); ok {
+		if lines := dl.DriverLog(); len(lines) > 0 {
+			b.WriteString("\n## driver log\n" + strings.Join(lines, "\n") + "\n")
 		}
 	}
 	if err := os.WriteFile(abs, []byte(b.String()), 0o644); err != nil {
