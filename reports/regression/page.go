@@ -224,6 +224,11 @@ func newPageView(doc *Document) *pageView {
 		}
 		return id
 	}
+	flakyOf := make(map[[3]string]*Flaky, len(doc.Flaky))
+	for i := range doc.Flaky {
+		f := &doc.Flaky[i]
+		flakyOf[[3]string{f.Check, f.OS, f.Profile}] = f
+	}
 	labels := map[string]bool{}
 	for _, c := range doc.Checks {
 		for _, l := range c.Labels {
@@ -232,7 +237,7 @@ func newPageView(doc *Document) *pageView {
 		row := rowView{ID: c.ID, Labels: strings.Join(c.Labels, " ")}
 		flakySeries := map[[2]string]bool{}
 		for _, h := range c.History {
-			row.History = append(row.History, historyText(h, label, v.MultiProfile, doc.Flaky, c.ID))
+			row.History = append(row.History, historyText(h, label, v.MultiProfile, flakyOf[[3]string{c.ID, h.OS, h.Profile}]))
 			if h.Flaky {
 				flakySeries[[2]string{h.OS, h.Profile}] = true
 			}
@@ -289,11 +294,12 @@ func newPageView(doc *Document) *pageView {
 	}
 	v.Regressions, v.Fixes = trans(doc.Regressions), trans(doc.Fixes)
 	for _, f := range doc.Flaky {
-		v.Flaky = append(v.Flaky, flakyView{Flaky: f, OSLabel: osLabel(f.OS), FromLabel: label(f.From), ToLabel: label(f.To),
+		fv := flakyView{Flaky: f, OSLabel: osLabel(f.OS), FromLabel: label(f.From), ToLabel: label(f.To),
 			Rate:           "fail " + strconv.Itoa(f.Failures) + " of " + strconv.Itoa(f.Runs) + " (" + percent(f.Rate) + ")",
 			FailedReleases: strconv.Itoa(f.FailedReleases) + " of " + strconv.Itoa(f.Releases),
-			Latest:         latestText(f.Latest)})
-		v.Flaky[len(v.Flaky)-1].Profile = profileLabel(f.Profile)
+			Latest:         latestText(f.Latest)}
+		fv.Profile = profileLabel(f.Profile) // the view's copy; the document keeps the file's value
+		v.Flaky = append(v.Flaky, fv)
 	}
 	for _, d := range doc.Disagreements {
 		dv := disagreementView{Check: d.Check, Release: label(d.Release), OS: relByID[d.Release].OS, Profile: profileLabel(d.Profile), Tally: d.Tally.String()}
@@ -317,7 +323,9 @@ func latestText(o string) string {
 	return o
 }
 
-func historyText(h OSHistory, label func(string) string, multiProfile bool, flaky []Flaky, check string) string {
+// historyText is a row's line for one OS and profile; f is the check's flaky
+// entry there, if any.
+func historyText(h OSHistory, label func(string) string, multiProfile bool, f *Flaky) string {
 	where := osLabel(h.OS)
 	if multiProfile {
 		where += ", profile " + profileLabel(h.Profile)
@@ -338,13 +346,9 @@ func historyText(h OSHistory, label func(string) string, multiProfile bool, flak
 	default:
 		s = where + ": undecided"
 	}
-	if h.Flaky {
-		for _, f := range flaky {
-			if f.Check == check && f.OS == h.OS && f.Profile == h.Profile {
-				s += " · flaky across releases: failed in " + strconv.Itoa(f.FailedReleases) + " of " + strconv.Itoa(f.Releases) +
-					" releases, fail " + strconv.Itoa(f.Failures) + " of " + strconv.Itoa(f.Runs) + " runs (" + percent(f.Rate) + ")"
-			}
-		}
+	if f != nil {
+		s += " · flaky across releases: failed in " + strconv.Itoa(f.FailedReleases) + " of " + strconv.Itoa(f.Releases) +
+			" releases, fail " + strconv.Itoa(f.Failures) + " of " + strconv.Itoa(f.Runs) + " runs (" + percent(f.Rate) + ")"
 	}
 	return s
 }
