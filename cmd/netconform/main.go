@@ -25,6 +25,7 @@ commands:
   run        run the conformance suites on this machine (needs root)
   report     merge results.json files of many releases into regression.html/.json
   clean-lab  remove lab namespaces left by earlier runs (needs root)
+  doctor     check what a run needs on this machine, and say how to fix what is missing
   version    print the version
 
 'netconform <command> -h' lists a command's flags.
@@ -44,6 +45,8 @@ func dispatch(args []string, stdout, stderr io.Writer) int {
 		return reportCmd(args[1:], stdout, stderr)
 	case "clean-lab":
 		return cleanLabCmd(args[1:], stdout, stderr)
+	case "doctor":
+		return doctorCmd(args[1:], stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, version)
 		return 0
