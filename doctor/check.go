@@ -66,16 +66,21 @@ func Check(ctx context.Context, o Options) (r Report) {
 		r.Error = err.Error()
 		return r
 	}
-	r.Items = runProbes(seq.probes, func() error {
-		if ctx.Err() != nil {
-			return fmt.Errorf("interrupted (%v)", context.Cause(ctx))
-		}
-		return nil
-	})
+	r.Items = runProbes(seq.probes, stopWith(ctx))
 	for n, err := range seq.undo() {
 		undone(r.Items, n, err, r.RunID)
 	}
 	return r
+}
+
+// stopWith tells runProbes to stop once ctx is done.
+func stopWith(ctx context.Context) func() error {
+	return func() error {
+		if ctx.Err() != nil {
+			return fmt.Errorf("interrupted (%v)", context.Cause(ctx))
+		}
+		return nil
+	}
 }
 
 // toolchain is what the suites need comes from: a release tarball beside the

@@ -212,7 +212,7 @@ func (s *darwinSeq) createPair(sut, wire string) (res result, retry bool) {
 	if err := s.state.Pending(sut, wire); err != nil {
 		return unknown("cannot record the scratch pair: "+err.Error(), ""), false
 	}
-	for _, n := range []string{sut, wire} {
+	for i, n := range []string{sut, wire} {
 		err := s.ops.CreateFeth(s.ctx, n)
 		if err == nil {
 			s.created = append(s.created, n)
@@ -221,12 +221,13 @@ func (s *darwinSeq) createPair(sut, wire string) (res result, retry bool) {
 			}
 			continue
 		}
-		_ = s.state.Forget(n)
+		// This name and those not tried do not exist: forget them. One
+		// created stays recorded until undo destroys it.
+		if ferr := s.state.Forget([]string{sut, wire}[i:]...); ferr != nil {
+			err = errors.Join(err, ferr)
+		}
 		switch {
 		case hasErrnoText(err, "Resource busy", "File exists"):
-			if n == sut {
-				_ = s.state.Forget(wire)
-			}
 			return unknown(err.Error(), ""), true
 		case hasErrnoText(err, "Operation not permitted"):
 			return missing(err.Error(), remedyDarwinRoot), false

@@ -304,14 +304,14 @@ func runProbes(probes []probe, stop func() error) []Item {
 		}
 		var res result
 		switch {
+		case stop() != nil:
+			res = unknown("not probed: "+stop().Error(), "")
 		case blocker != nil && blocker.Status == StatusUnknown:
 			res = unknown("not probed: "+blocker.What+" could not be probed", "")
 		case blocker != nil && blocker.Status == StatusBlocked:
 			res = result{status: StatusBlocked, detail: blocker.Detail, remedy: blocker.Remedy} // the same root cause
 		case blocker != nil:
 			res = result{status: StatusBlocked, detail: "not probed: needs " + blocker.What + ", which is missing: " + blocker.Detail, remedy: blocker.Remedy}
-		case stop() != nil:
-			res = unknown("not probed: "+stop().Error(), "")
 		default:
 			res = p.run()
 		}
