@@ -44,8 +44,10 @@ func (o realDarwinOps) CreateFeth(ctx context.Context, name string) error {
 	return o.feths.Create(ctx, name)
 }
 
-func (o realDarwinOps) PeerFeth(ctx context.Context, a, b string) error { return o.feths.Peer(ctx, a, b) }
-func (o realDarwinOps) Up(ctx context.Context, name string) error       { return o.feths.Up(ctx, name) }
+func (o realDarwinOps) PeerFeth(ctx context.Context, a, b string) error {
+	return o.feths.Peer(ctx, a, b)
+}
+func (o realDarwinOps) Up(ctx context.Context, name string) error { return o.feths.Up(ctx, name) }
 func (o realDarwinOps) DestroyFeth(ctx context.Context, name string) error {
 	return o.feths.Destroy(ctx, name)
 }

@@ -203,7 +203,7 @@ func (s scratchSUT) Start(*exec.Cmd) error    { return errNoLab }
 func (s scratchSUT) Shell(context.Context, string, []string) ([]byte, error) {
 	return nil, errNoLab
 }
-func (s scratchSUT) Interface(string) string                     { return "" }
+func (s scratchSUT) Interface(string) string                      { return "" }
 func (s scratchSUT) Addresses(string) ([]topology.Address, error) { return nil, errNoLab }
 func (s scratchSUT) Routes() ([]topology.RouteEntry, error)       { return nil, errNoLab }
 func (s scratchSUT) RouteGet(netip.Addr, netip.Addr) (topology.RouteEntry, error) {

@@ -18,8 +18,8 @@ import (
 // fakeLinux is a Linux machine whose every probe answers what a test says.
 type fakeLinux struct {
 	privileged, netns, veth, packet, ipv6, nfqueue, memcg, deleteErr error
-	iptables                                                          bool
-	calls                                                             []string
+	iptables                                                         bool
+	calls                                                            []string
 }
 
 func (f *fakeLinux) call(s string, err error) error { f.calls = append(f.calls, s); return err }
