@@ -22,7 +22,19 @@ func writeFile(t *testing.T, path, content string) {
 	}
 }
 
-func fixed(r result) func() result { return func() result { return r } }
+// okToolchain is a checkout with Go: the suites need is met.
+func okToolchain(t *testing.T) toolchain {
+	t.Helper()
+	dir := t.TempDir()
+	writeFile(t, dir+"/go.mod", "module github.com/netconform/netconform\n\ngo 1.26.0\n")
+	return toolchain{exe: "/nowhere/netconform", dir: dir, ctx: context.Background(),
+		findDist:  func(string) (string, bool) { return "", false },
+		lookGo:    func() (string, error) { return "/usr/local/go/bin/go", nil },
+		goVersion: func(context.Context, string, string) (string, error) { return "go version go1.26.8 linux/amd64", nil },
+	}
+}
+
+const testRunID = "0123abcd"
 
 // TestRunProbesDependencies: a probe after a missing need is blocked with
 // that need's reason (through chains), after an unknown one it is unknown,

@@ -43,20 +43,6 @@ func (f *fakeLinux) Memcg(runID string) (int, error) {
 	return 2, f.call("memcg "+runID, f.memcg)
 }
 
-// okToolchain is a checkout with Go: the suites need is met.
-func okToolchain(t *testing.T) toolchain {
-	t.Helper()
-	dir := t.TempDir()
-	writeFile(t, dir+"/go.mod", "module github.com/netconform/netconform\n\ngo 1.26.0\n")
-	return toolchain{exe: "/nowhere/netconform", dir: dir, ctx: context.Background(),
-		findDist:  func(string) (string, bool) { return "", false },
-		lookGo:    func() (string, error) { return "/usr/local/go/bin/go", nil },
-		goVersion: func(context.Context, string, string) (string, error) { return "go version go1.26.8 linux/amd64", nil },
-	}
-}
-
-const testRunID = "0123abcd"
-
 func runLinux(t *testing.T, f *fakeLinux) Report {
 	t.Helper()
 	seq := linuxSequence(context.Background(), testRunID, 4242, f, okToolchain(t))
