@@ -171,8 +171,8 @@ const cloneHint = "git clone https://github.com/netconform/netconform && cd netc
 // (no Go needed) or from a checkout compiled with Go.
 func suitesProbe(t toolchain) probe {
 	return probe{need: NeedSuites, what: "suites: bundled, or Go and a checkout", run: func() result {
-		if root, ok := t.findDist(t.exe); ok {
-			return ok2("bundled in %s: %s, %s (no Go needed)", root, distlayout.Ginkgo,
+		if root, found := t.findDist(t.exe); found {
+			return ok("bundled in %s: %s, %s (no Go needed)", root, distlayout.Ginkgo,
 				strings.Join(bundledSuites(), ", "))
 		}
 		var partial string
@@ -182,8 +182,8 @@ func suitesProbe(t toolchain) probe {
 				partial = fmt.Sprintf("; %s holds part of a release tarball but lacks %s", dir, strings.Join(m, ", "))
 			}
 		}
-		root, want, ok := findCheckout(t.dir)
-		if !ok {
+		root, want, found := findCheckout(t.dir)
+		if !found {
 			return missing("no netconform checkout at or above "+t.dir+" and no bundled suites beside "+t.exe+partial,
 				"run it from a netconform checkout ("+cloneHint+"), or unpack a release tarball "+
 					"(netconform-<version>-<os>-<arch>.tar.gz, made by `make dist`) and run ./netconform from its directory: it needs no Go")
@@ -198,12 +198,9 @@ func suitesProbe(t toolchain) probe {
 			return missing(fmt.Sprintf("checkout %s, %v", root, err),
 				fmt.Sprintf("repair the Go installation at %s (`go version` must run), or install Go %s or newer", goPath, orAny(want)))
 		}
-		return ok2("%s (%s), checkout %s", v, goPath, root)
+		return ok("%s (%s), checkout %s", v, goPath, root)
 	}}
 }
-
-// ok2 is ok for callers whose scope has a variable named ok.
-func ok2(format string, args ...any) result { return ok(format, args...) }
 
 func bundledSuites() []string {
 	var out []string
