@@ -4,6 +4,8 @@ import (
 	"archive/tar"
 	"compress/gzip"
 	"context"
+	"debug/elf"
+	"debug/macho"
 	_ "embed"
 	"errors"
 	"fmt"
@@ -114,6 +116,11 @@ func Build(ctx context.Context, o BuildOptions) (string, error) {
 	if m := Missing(root); m != nil {
 		return "", fmt.Errorf("staged layout lacks %s", strings.Join(m, ", "))
 	}
+	for _, p := range append([]string{Command, Ginkgo, Probe}, suitePaths()...) {
+		if err := checkBinary(filepath.Join(root, p), o.Platform); err != nil {
+			return "", fmt.Errorf("%s: %w", p, err)
+		}
+	}
 
 	out := filepath.Join(o.OutDir, TarballName(o.Version, o.Platform))
 	tmp, err := os.CreateTemp(o.OutDir, ".tarball-")
@@ -133,6 +140,51 @@ func Build(ctx context.Context, o BuildOptions) (string, error) {
 		return "", err
 	}
 	return out, nil
+}
+
+// checkBinary makes sure a program is for the platform, and on darwin/arm64
+// that it carries the ad-hoc signature Go's linker writes: Apple silicon
+// kills an unsigned program at exec ("Killed: 9"), so a tarball whose
+// programs lost it (an external strip, say) would not run at all there.
+func checkBinary(path string, p Platform) error {
+	switch p.OS {
+	case "darwin":
+		f, err := macho.Open(path)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		want := map[string]macho.Cpu{"arm64": macho.CpuArm64, "amd64": macho.CpuAmd64}[p.Arch]
+		if want != 0 && f.Cpu != want {
+			return fmt.Errorf("Mach-O for %v, want %v", f.Cpu, want)
+		}
+		if p.Arch == "arm64" && !hasCodeSignature(f) {
+			return errors.New("no LC_CODE_SIGNATURE: macOS on arm64 would refuse to run it")
+		}
+	case "linux":
+		f, err := elf.Open(path)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		want := map[string]elf.Machine{"arm64": elf.EM_AARCH64, "amd64": elf.EM_X86_64}[p.Arch]
+		if want != 0 && f.Machine != want {
+			return fmt.Errorf("ELF for %v, want %v", f.Machine, want)
+		}
+	}
+	return nil
+}
+
+// lcCodeSignature is LC_CODE_SIGNATURE (mach-o/loader.h).
+const lcCodeSignature = 0x1d
+
+func hasCodeSignature(f *macho.File) bool {
+	for _, l := range f.Loads {
+		if raw := l.Raw(); len(raw) >= 4 && f.ByteOrder.Uint32(raw) == lcCodeSignature {
+			return true
+		}
+	}
+	return false
 }
 
 // writeTarball archives stage/name as name/... with entries in name order,

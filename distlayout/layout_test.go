@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -140,5 +141,31 @@ func TestUnpackRefuses(t *testing.T) {
 				t.Error("wrote outside")
 			}
 		})
+	}
+}
+
+// TestCheckBinary: a program built for this platform passes, the same
+// program claimed for another fails, and a script is no program.
+func TestCheckBinary(t *testing.T) {
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	here := Platform{runtime.GOOS, runtime.GOARCH}
+	if err := checkBinary(exe, here); err != nil {
+		t.Errorf("this test binary for %s: %v", here, err)
+	}
+	other := Platform{runtime.GOOS, map[string]string{"amd64": "arm64", "arm64": "amd64"}[runtime.GOARCH]}
+	if err := checkBinary(exe, other); err == nil {
+		t.Errorf("this %s binary passed as %s", here, other)
+	}
+	foreign := Platform{map[string]string{"linux": "darwin", "darwin": "linux"}[runtime.GOOS], runtime.GOARCH}
+	if err := checkBinary(exe, foreign); err == nil {
+		t.Errorf("this %s binary passed as %s", here, foreign)
+	}
+	script := filepath.Join(t.TempDir(), "x")
+	writeExec(t, script, 0o755)
+	if err := checkBinary(script, here); err == nil {
+		t.Error("a shell script passed as a program")
 	}
 }
