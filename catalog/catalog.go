@@ -16,6 +16,7 @@ import (
 
 	"github.com/netconform/netconform/check"
 	"github.com/netconform/netconform/config"
+	"github.com/netconform/netconform/doctor"
 	"github.com/netconform/netconform/harness"
 )
 
@@ -33,6 +34,10 @@ type Entry struct {
 	// of each (selfvalidation's tests run them all, and fail for a check
 	// that lacks either).
 	Proofs []Proof
+	// Needs are what the check needs beyond a lab (doctor.LabNeeds): a
+	// check whose need the run's doctor found missing is skipped with the
+	// doctor's reason and remedy.
+	Needs []doctor.Need
 	// File and Line are where the check was registered: the suites report
 	// its spec there, not at the line of the helper that declares specs.
 	File string

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -117,6 +118,51 @@ func TestTarballRunsWithoutGo(t *testing.T) {
 		out, code := run(Ginkgo, "run", "--dry-run", "--no-color", filepath.Join(SuitesDir, s+SuiteExt))
 		if code != 0 || !strings.Contains(out, "Passed") {
 			t.Errorf("ginkgo --dry-run %s: exit %d\n%s", s, code, out)
+		}
+	}
+
+	listed, code := run(Command, "list")
+	var ids []string
+	for _, l := range strings.Split(listed, "\n") {
+		if f := strings.Fields(l); len(f) > 0 && strings.Count(f[0], ".") >= 2 {
+			ids = append(ids, f[0])
+		}
+	}
+	if code != 0 || len(ids) < 13 {
+		t.Fatalf("list: exit %d, %d checks\n%s", code, len(ids), listed)
+	}
+	if os.Geteuid() != 0 {
+		t.Log("not root: the tarball's run is not tried")
+		return
+	}
+	// `sudo ./netconform run` from the unpacked tarball does what `make
+	// conformance` does: every listed check gets a verdict (stock Linux
+	// fails RFC 8028, hence exit 1), with the bundled suites and probe.
+	outDir := t.TempDir()
+	out, code = run(Command, "run", "--out", outDir)
+	if code != 1 || !strings.Contains(out, fmt.Sprintf("%d of %d selected checks ran", len(ids), len(ids))) {
+		t.Fatalf("run from the tarball: exit %d, want 1 with every check run\n%s", code, out)
+	}
+	files, _ := filepath.Glob(filepath.Join(outDir, "*", "results.json"))
+	if len(files) != 1 {
+		t.Fatalf("results.json: %v", files)
+	}
+	b, err := os.ReadFile(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res struct {
+		Checks []struct{ ID, Verdict, Reason string }
+	}
+	if err := json.Unmarshal(b, &res); err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Checks) != len(ids) {
+		t.Errorf("%d results, %d listed", len(res.Checks), len(ids))
+	}
+	for _, c := range res.Checks {
+		if c.Verdict == "error" || (c.Verdict == "skip" && !strings.HasPrefix(c.ID, "cfil.")) {
+			t.Errorf("%s: %s: %s", c.ID, c.Verdict, c.Reason)
 		}
 	}
 }

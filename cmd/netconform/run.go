@@ -17,6 +17,7 @@ import (
 	"github.com/onsi/ginkgo/v2/reporters"
 
 	_ "github.com/netconform/netconform/catalog/all"
+	"github.com/netconform/netconform/doctor"
 	"github.com/netconform/netconform/reports"
 	"github.com/netconform/netconform/reports/evidence"
 	"github.com/netconform/netconform/reports/html"
@@ -77,14 +78,18 @@ func run(f runFlags, stdout, stderr io.Writer) (int, error) {
 		return exitNoRun, err
 	}
 	start := time.Now().UTC()
-	fmt.Fprintf(stdout, "netconform %s: run %s on %s (%s), profile %s, %d checks selected%s, results in %s\n",
-		version, plan.RunID, rel.ID, rel.Name, plan.Profile, len(plan.Selected), repeatNote(plan.Repeat), plan.ReleaseDir)
-
 	// Ctrl-C reaches Ginkgo directly (same process group) and it cleans up;
 	// we keep running to account for every check and clean what is left.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	outs := runSuites(ctx, plan, plan.Config().Timeout, stdout, stderr)
+	doctorFile, err := checkNeeds(ctx, plan, stdout)
+	if err != nil {
+		return exitNoRun, err
+	}
+	fmt.Fprintf(stdout, "netconform %s: run %s on %s (%s), profile %s, %d checks selected%s, results in %s\n",
+		version, plan.RunID, rel.ID, rel.Name, plan.Profile, len(plan.Selected), repeatNote(plan.Repeat), plan.ReleaseDir)
+
+	outs := runSuites(ctx, plan, doctorFile, plan.Config().Timeout, stdout, stderr)
 	interrupted := ctx.Err() != nil
 	cleanupAfterRun(plan, stderr)
 
@@ -127,6 +132,30 @@ func run(f runFlags, stdout, stderr io.Writer) (int, error) {
 	fmt.Fprintln(stdout, "netconform: not as expected:")
 	printList(stdout, unexpected)
 	return exitUnexpected, nil
+}
+
+// checkNeeds runs the doctor (tens of milliseconds on Linux) before the
+// suites, so that a check whose need is missing is skipped with the reason
+// and the remedy instead of failing for the wrong reason; a run that lacks
+// what every check needs does not start. It returns the report's file,
+// which the suites read.
+func checkNeeds(ctx context.Context, plan *runplan.Plan, stdout io.Writer) (string, error) {
+	rep := doctor.Check(ctx, doctor.Options{RunID: plan.RunID})
+	if rep.Error != "" {
+		return "", fmt.Errorf("netconform doctor could not probe this machine: %s", rep.Error)
+	}
+	file := filepath.Join(plan.ReleaseDir, "doctor.json")
+	if err := rep.WriteFile(file); err != nil {
+		return "", fmt.Errorf("write the doctor's report: %w", err)
+	}
+	if reason, missing := rep.Missing(doctor.NeedSuites); missing {
+		return "", fmt.Errorf("the suites cannot run: %s", reason)
+	}
+	if rep.ExitCode() != doctor.ExitOK {
+		fmt.Fprintln(stdout, "netconform doctor: this machine lacks something; the checks that need it are skipped with the reason:")
+		rep.WriteTable(stdout)
+	}
+	return file, nil
 }
 
 func repeatNote(n int) string {

@@ -8,6 +8,7 @@ import (
 	"github.com/netconform/netconform/cfil"
 	"github.com/netconform/netconform/check"
 	"github.com/netconform/netconform/config"
+	"github.com/netconform/netconform/doctor"
 	"github.com/netconform/netconform/harness"
 )
 
@@ -31,6 +32,9 @@ func init() {
 		Run: func(ctx context.Context, env *harness.Env) check.Result {
 			return UserspaceFilter(ctx, env, paramsOf(env))
 		},
+		// Its own filter is an NFQUEUE one: where iptables or the queue
+		// target is missing, it cannot be put on the path.
+		Needs: []doctor.Need{doctor.NeedIptables, doctor.NeedNFQueue},
 		Proofs: []catalog.Proof{
 			{Name: "stock", Want: check.Pass},
 			// A second filter, on the SUT's input path, that loses first
