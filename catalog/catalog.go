@@ -18,6 +18,7 @@ import (
 	"github.com/netconform/netconform/config"
 	"github.com/netconform/netconform/doctor"
 	"github.com/netconform/netconform/harness"
+	"github.com/netconform/netconform/observation"
 )
 
 // RunFunc runs a check once, in fresh labs with fresh sockets, and returns
@@ -81,6 +82,9 @@ func Register(es ...Entry) {
 		e.File, e.Line = file, line
 		if err := e.Validate(); err != nil {
 			panic("catalog: " + err.Error())
+		}
+		if e.View != "" && !observation.Views[e.View] {
+			panic(fmt.Sprintf("catalog: check %q names view %q, which package observation does not know", e.ID, e.View))
 		}
 		if e.Run == nil {
 			panic(fmt.Sprintf("catalog: check %q has no run function", e.ID))

@@ -128,7 +128,7 @@ func runOnce(ctx context.Context, e catalog.Entry, rep int) check.Result {
 	}
 	// What the check is comes from its descriptor, whatever the check code
 	// wrote.
-	res.ID, res.Title, res.Spec, res.Labels = e.ID, e.Title, e.Spec, e.Labels
+	res.ID, res.Title, res.Spec, res.Labels, res.View = e.ID, e.Title, e.Spec, e.Labels, e.View
 	return res
 }
 
