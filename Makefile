@@ -1,7 +1,7 @@
 # netconform: see README.md. The two commands people use:
 #   sudo make conformance   run the conformance suites against this machine's kernel
 #   make test               unit tests, self-validation (lab parts need root), darwin build
-# Overrides: make conformance CONFIG=file PROFILE=name OUT=dir LABELS='expr' CHECK=id
+# Overrides: make conformance CONFIG=file PROFILE=name OUT=dir LABELS='expr' CHECK=id REPEAT=n
 #            make report IN='dir ...' OUT=dir
 
 # sudo resets PATH to secure_path, which usually lacks Go: find it anyway.
@@ -11,6 +11,7 @@ PROFILE ?=
 OUT ?=
 LABELS ?=
 CHECK ?=
+REPEAT ?=
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo devel)
 BIN := bin/netconform
 # Everything but the suites: those run through `netconform run`, which the
@@ -26,7 +27,7 @@ build:
 
 conformance: build
 	./$(BIN) run --config '$(CONFIG)' $(if $(PROFILE),--profile '$(PROFILE)') $(if $(OUT),--out '$(OUT)') \
-		$(if $(LABELS),--labels '$(LABELS)') $(if $(CHECK),--check '$(CHECK)')
+		$(if $(LABELS),--labels '$(LABELS)') $(if $(CHECK),--check '$(CHECK)') $(if $(REPEAT),--repeat '$(REPEAT)')
 
 # Merge results of many releases: make report IN='out ci-artifacts/...' OUT=regression
 IN ?= out

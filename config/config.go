@@ -29,10 +29,14 @@ var Suites = []string{"ipv6", "sockets"}
 
 // Config is ginkgo.yaml.
 type Config struct {
-	Version       int                `yaml:"version"`
-	Suites        []string           `yaml:"suites"`
-	Labels        string             `yaml:"labels"`
-	Procs         int                `yaml:"procs"`
+	Version int      `yaml:"version"`
+	Suites  []string `yaml:"suites"`
+	Labels  string   `yaml:"labels"`
+	Procs   int      `yaml:"procs"`
+	// Repeat runs each selected check this many times, each in fresh labs
+	// with fresh sockets: a verdict that changes between repetitions is a
+	// rate ("fail 3 of 10"), not a coin flip. Default 1.
+	Repeat        int                `yaml:"repeat"`
 	Timeout       time.Duration      `yaml:"timeout"`
 	Output        string             `yaml:"output"`
 	Profile       string             `yaml:"profile"`
@@ -99,6 +103,9 @@ func (c *Config) defaults() {
 	}
 	if c.Procs == 0 {
 		c.Procs = 1
+	}
+	if c.Repeat == 0 {
+		c.Repeat = 1
 	}
 	if c.Timeout == 0 {
 		c.Timeout = 10 * time.Minute
@@ -175,6 +182,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Procs < 1 || c.Procs > 64 {
 		errs = append(errs, fmt.Errorf("procs: %d is not between 1 and 64", c.Procs))
+	}
+	if c.Repeat < 1 || c.Repeat > 10000 {
+		errs = append(errs, fmt.Errorf("repeat: %d is not between 1 and 10000", c.Repeat))
 	}
 	if c.Timeout < 0 {
 		errs = append(errs, fmt.Errorf("timeout: %s is negative", c.Timeout))

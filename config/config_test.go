@@ -21,6 +21,8 @@ func TestParse(t *testing.T) {
 		{"bad duration", "version: 1\ntimeout: soon\n", "soon"},
 		{"unknown suite", "version: 1\nsuites: [ipv7]\n", `unknown suite "ipv7"`},
 		{"procs out of range", "version: 1\nprocs: 100\n", "procs: 100"},
+		{"repeat negative", "version: 1\nrepeat: -2\n", "repeat: -2"},
+		{"repeat ten", "version: 1\nrepeat: 10\n", ""},
 		{"undefined default profile", "version: 1\nprofile: fast\n", `profile: "fast" is not defined`},
 		{"zero datagrams after default", "version: 1\nparams:\n  ipv6:\n    datagrams: -1\n", "datagrams: -1"},
 		{"known failure, bad os", "version: 1\nknown_failures:\n  - {check: x, os: windows, versions: ['*'], reason: r, bug: b}\n", `os "windows"`},
@@ -45,7 +47,7 @@ func TestDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Profile != "stock" || c.Procs != 1 || c.Output != "out" || c.Params.IPv6.Datagrams != 3 || c.Params.IPv6.WireTimeout != 3*time.Second {
+	if c.Profile != "stock" || c.Procs != 1 || c.Repeat != 1 || c.Output != "out" || c.Params.IPv6.Datagrams != 3 || c.Params.IPv6.WireTimeout != 3*time.Second {
 		t.Errorf("defaults not applied: %+v", c)
 	}
 	if _, ok := c.Profiles["stock"]; !ok {

@@ -28,6 +28,15 @@ type Env struct {
 	CheckID     string
 	ProfileName string
 	Profile     config.Profile
+	// Params are the run's per-check parameters (ginkgo.yaml params).
+	Params config.Params
+	// Probe is the netconform-probe binary, for checks that run it in the
+	// SUT (socket churn).
+	Probe string
+	// Repetition numbers this run of the check when the run repeats each
+	// check (1, 2, ...); 0 when it runs once. Each repetition keeps its own
+	// evidence.
+	Repetition int
 	// Log receives progress lines (GinkgoWriter in the suites).
 	Log io.Writer
 	// Setup, when set, runs on every lab after the profile: the
@@ -67,6 +76,9 @@ func (e *Env) Logf(format string, args ...any) {
 // the path to record (relative to the release directory).
 func (e *Env) EvidencePath(name string) (abs, rel string, err error) {
 	rel = filepath.Join("evidence", e.CheckID, name)
+	if e.Repetition > 0 {
+		rel = filepath.Join("evidence", e.CheckID, fmt.Sprintf("repetition-%d", e.Repetition), name)
+	}
 	abs = filepath.Join(e.ReleaseDir, rel)
 	if err := os.MkdirAll(filepath.Dir(abs), 0o755); err != nil {
 		return "", "", fmt.Errorf("evidence directory: %w", err)
@@ -110,7 +122,7 @@ func (e *Env) Realize(ctx context.Context, lab topology.Lab, tag string) (*Lab, 
 	if err != nil {
 		return nil, err
 	}
-	inst, err := e.Driver.Realize(ctx, lab, topology.Options{RunID: e.RunID, CaptureFile: abs})
+	inst, err := e.Driver.Realize(ctx, lab, topology.Options{RunID: e.RunID, CaptureFile: abs, Log: e.Log})
 	if err != nil {
 		return nil, fmt.Errorf("build lab %s: %w", lab.Name, err)
 	}
@@ -196,6 +208,13 @@ func (l *Lab) SaveTables(moment string) error {
 		sort.Strings(names)
 		for _, n := range names {
 			fmt.Fprintf(&b, "\n## %s (lab interfaces only)\n%s", n, outputs[n])
+		}
+	}
+	// What the driver worked around while building the lab (macOS: a feth
+	// name still detaching, IPv6 attached by someone else first).
+	if dl, ok := l.Instance.(interface{ DriverLog() []string }); ok {
+		if lines := dl.DriverLog(); len(lines) > 0 {
+			b.WriteString("\n## driver log\n" + strings.Join(lines, "\n") + "\n")
 		}
 	}
 	if err := os.WriteFile(abs, []byte(b.String()), 0o644); err != nil {

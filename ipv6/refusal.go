@@ -82,7 +82,11 @@ func refusalList(rs []Refusal) string {
 // opinion, recorded in the entry like topology's own "network is
 // unreachable", not a harness failure.
 func routeGet(sut topology.SUT, dst, src netip.Addr) (topology.RouteEntry, error) {
-	e, err := sut.RouteGet(dst, src)
+	return tableOpinion(sut.RouteGet(dst, src))
+}
+
+// tableOpinion turns a lookup's reject-route errno into the entry's Error.
+func tableOpinion(e topology.RouteEntry, err error) (topology.RouteEntry, error) {
 	var errno unix.Errno
 	if err != nil && errors.As(err, &errno) {
 		switch errno {

@@ -30,7 +30,9 @@ type Rule55Observation struct {
 	Wire       []Hop     `json:"wire"`
 	// SilentLinks: links where the capture saw nothing from the SUT.
 	SilentLinks []string `json:"silent_links,omitempty"`
-	// Table is `route get dst` with no source, what a person would ask;
+	// Table is `route get dst` with no source, what a person would ask, in
+	// the socket's scope: on macOS, where the socket is bound to the lab's
+	// interface, `route get -ifscope <feth> dst` (tableLookup).
 	// TableFromSource is the lookup for the source the kernel then chose.
 	Table           topology.RouteEntry `json:"table"`
 	TableRouter     string              `json:"table_router"`
@@ -125,7 +127,7 @@ func observeRule55(ctx context.Context, lab *harness.Lab, p config.IPv6Params, o
 	var obs []Rule55Observation
 	for i, d := range dests {
 		src := sends[i].src
-		table, err := routeGet(lab.SUT(), d.dst, netip.Addr{})
+		table, err := tableOpinion(tableLookup(lab.SUT(), d.dst, l.Links[0].SUTIf, scopeToInterface(l.Links[0].SUTIf) != nil))
 		if err != nil {
 			return nil, err
 		}
@@ -140,4 +142,21 @@ func observeRule55(ctx context.Context, lab *harness.Lab, p config.IPv6Params, o
 		obs = append(obs, o)
 	}
 	return obs, nil
+}
+
+// tableLookup asks the SUT's routing table which route serves dst with no
+// source, in the scope the check's socket has. scoped says the socket is
+// bound to ifname (macOS, scope_darwin.go): there the lookup must be scoped
+// too, since a lab's default routes exist only scoped to its interface
+// (nd6_rtr.c, defrouter_addreq) and an unscoped lookup reads the Mac's own
+// table, which would make every result "disagree with the wire".
+func tableLookup(sut topology.SUT, dst netip.Addr, ifname string, scoped bool) (topology.RouteEntry, error) {
+	if !scoped {
+		return sut.RouteGet(dst, netip.Addr{})
+	}
+	s, ok := sut.(topology.ScopedRouteGetter)
+	if !ok {
+		return topology.RouteEntry{}, fmt.Errorf("route get %s: the socket is scoped to %s but this SUT cannot scope a routing-table lookup", dst, ifname)
+	}
+	return s.RouteGetOn(dst, ifname)
 }

@@ -2,6 +2,7 @@ package macos
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"os/exec"
@@ -74,8 +75,34 @@ func (f Feths) onFeth(ctx context.Context, name string, args ...string) error {
 	return f.ifconfig(ctx, append([]string{name}, args...)...)
 }
 
-// Create runs `ifconfig fethN create`.
-func (f Feths) Create(ctx context.Context, name string) error { return f.onFeth(ctx, name, "create") }
+// ErrNameBusy means `ifconfig fethN create` was answered EBUSY: an interface of that name was destroyed
+// and is still detaching. xnu unlinks a destroyed interface at once but keeps its name and unique id "in
+// use" (DLIF_INUSE) until the detacher thread has run ifnet_detach_final (bsd/net/dlil.c); meanwhile
+// dlil_if_acquire (bsd/net/dlil_ctl.c, reached from feth_clone_create's ifnet_allocate_extended) answers
+// EBUSY for the same name or unique id, and feth's unique id is its name (bsd/net/if_fake.c,
+// feth_clone_create). if_clone_create (bsd/net/if.c) moves to another unit on EBUSY only when no unit was
+// given, and ifconfig always gives one. Another name is free at once; xnu's own tests/net_test_lib.c
+// (ifnet_create_common) instead retries the same name every 10 ms, up to 600 times.
+var ErrNameBusy = errors.New("interface name busy: an interface of that name is still detaching (EBUSY)")
+
+// busyTexts are strerror(EBUSY) as ifconfig prints it: ifclone.c (network_cmds ifconfig.tproj,
+// ifclonecreate) does err(1, "SIOCIFCREATE2"), giving "ifconfig: SIOCIFCREATE2: Resource busy" with
+// Apple's libc; "Device busy" is FreeBSD's wording of the same errno.
+var busyTexts = []string{"Resource busy", "Device busy"}
+
+// Create runs `ifconfig fethN create`. An EBUSY answer wraps ErrNameBusy.
+func (f Feths) Create(ctx context.Context, name string) error {
+	err := f.onFeth(ctx, name, "create")
+	if err == nil {
+		return nil
+	}
+	for _, t := range busyTexts {
+		if strings.Contains(err.Error(), t) {
+			return fmt.Errorf("%w: %v", ErrNameBusy, err)
+		}
+	}
+	return err
+}
 
 // Peer runs `ifconfig fethN peer fethM`. Both must be feth and unpeered (else EBUSY).
 func (f Feths) Peer(ctx context.Context, name, peer string) error {

@@ -65,7 +65,8 @@ func in6AliasreqIoctl(ifname string, req uint, what string) error {
 	return namedIoctl(ifname, req, what, &r.Name, unsafe.Pointer(&r))
 }
 
-// AttachIPv6 issues SIOCPROTOATTACH_IN6 with an empty alias request, as net_test_lib.c does.
+// AttachIPv6 issues SIOCPROTOATTACH_IN6 with an empty alias request, as net_test_lib.c does. An interface
+// that has IPv6 already answers EEXIST (AttachedAlready).
 func AttachIPv6(ifname string) error {
 	return in6AliasreqIoctl(ifname, SIOCPROTOATTACH_IN6, "SIOCPROTOATTACH_IN6")
 }
@@ -124,12 +125,17 @@ func ClearNDFlags(ifname string, clear uint32) error {
 func DisableDAD(ifname string) error { return ClearNDFlags(ifname, ND6_IFF_DAD) }
 
 // StartIPv6 is ifnet_start_ipv6 of net_test_lib.c: attach IPv6, disable DAD, start the link-local address.
-func StartIPv6(ifname string) error {
+// already reports that IPv6 was attached before (someone, configd perhaps, was first): the rest is done
+// all the same.
+func StartIPv6(ifname string) (already bool, err error) {
 	if err := AttachIPv6(ifname); err != nil {
-		return err
+		if !AttachedAlready(err) {
+			return false, err
+		}
+		already = true
 	}
 	if err := DisableDAD(ifname); err != nil {
-		return err
+		return already, err
 	}
-	return StartLinkLocal(ifname)
+	return already, StartLinkLocal(ifname)
 }

@@ -10,13 +10,18 @@ import (
 type fakeRunner struct {
 	calls  []string
 	failOn string // a call containing this fails
+	out    string // what the failing call prints; "" means a peering EBUSY
 }
 
 func (r *fakeRunner) run(_ context.Context, name string, args ...string) ([]byte, error) {
 	call := strings.Join(append([]string{name}, args...), " ")
 	r.calls = append(r.calls, call)
 	if r.failOn != "" && strings.Contains(call, r.failOn) {
-		return []byte("ifconfig: SIOCSDRVSPEC: Device busy"), errors.New("exit status 1")
+		out := r.out
+		if out == "" {
+			out = "ifconfig: SIOCSDRVSPEC: Device busy"
+		}
+		return []byte(out), errors.New("exit status 1")
 	}
 	return nil, nil
 }
@@ -102,5 +107,34 @@ func TestFethsRejectsBadNames(t *testing.T) {
 	}
 	if len(r.calls) != 0 {
 		t.Errorf("ran %v", r.calls)
+	}
+}
+
+// TestFethsCreateBusy: only a create answered EBUSY (the name of a destroyed
+// interface still detaching) is ErrNameBusy; the lab moves to other units on
+// it. A peering EBUSY or an existing name is another failure.
+func TestFethsCreateBusy(t *testing.T) {
+	for _, tc := range []struct {
+		name, failOn, out string
+		busy              bool
+	}{
+		{"create answered EBUSY (macOS libc wording)", "feth10 create", "ifconfig: SIOCIFCREATE2: Resource busy", true},
+		{"create answered EBUSY (FreeBSD wording)", "feth11 create", "ifconfig: SIOCIFCREATE2: Device busy", true},
+		{"name exists", "feth10 create", "ifconfig: SIOCIFCREATE2: File exists", false},
+		{"peer busy", "peer", "ifconfig: SIOCSDRVSPEC ifconfig_fake_set_peer: Resource busy", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := &fakeRunner{failOn: tc.failOn, out: tc.out}
+			err := Feths{Run: r.run}.CreatePair(context.Background(), "feth10", "feth11")
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if errors.Is(err, ErrNameBusy) != tc.busy {
+				t.Errorf("errors.Is(%q, ErrNameBusy) = %v, want %v", err, !tc.busy, tc.busy)
+			}
+			if !strings.Contains(err.Error(), tc.out) {
+				t.Errorf("error %q lacks ifconfig's output", err)
+			}
+		})
 	}
 }

@@ -1,6 +1,10 @@
 package macos
 
-import "fmt"
+import (
+	"errors"
+	"fmt"
+	"syscall"
+)
 
 // Request numbers and argument layouts of the private IPv6 ioctls the darwin driver issues on an AF_INET6
 // datagram socket. They are kept free of build tags so that the arithmetic is tested on Linux.
@@ -157,3 +161,8 @@ func NDFlagsWithout(flags, clear uint32) (uint32, bool) {
 	n := flags &^ clear
 	return n, n != flags
 }
+
+// AttachedAlready reports whether a SIOCPROTOATTACH_IN6 error means that IPv6 was attached already:
+// in6_domifattach (bsd/netinet6/in6_ifattach.c) returns proto_plumb's EEXIST as it is, without logging it
+// and without touching the interface, when PF_INET6 is plumbed. EEXIST is 17 on darwin and Linux alike.
+func AttachedAlready(err error) bool { return errors.Is(err, syscall.EEXIST) }

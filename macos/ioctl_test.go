@@ -1,6 +1,8 @@
 package macos
 
 import (
+	"fmt"
+	"syscall"
 	"testing"
 	"unsafe"
 )
@@ -114,6 +116,25 @@ func TestNDFlagsWithout(t *testing.T) {
 		got, changed := NDFlagsWithout(tc.in, tc.clear)
 		if got != tc.want || changed != tc.changed {
 			t.Errorf("NDFlagsWithout(%#x, %#x) = %#x, %v", tc.in, tc.clear, got, changed)
+		}
+	}
+}
+
+// TestAttachedAlready: SIOCPROTOATTACH_IN6's EEXIST (in6_domifattach passes
+// proto_plumb's answer up when IPv6 is plumbed already) is success for
+// StartIPv6; any other errno is a failure.
+func TestAttachedAlready(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		want bool
+	}{
+		{fmt.Errorf("SIOCPROTOATTACH_IN6 feth4000: %w", syscall.EEXIST), true},
+		{fmt.Errorf("SIOCPROTOATTACH_IN6 feth4000: %w", syscall.EPERM), false},
+		{fmt.Errorf("SIOCPROTOATTACH_IN6 feth4000: %w", syscall.ENXIO), false},
+		{nil, false},
+	} {
+		if got := AttachedAlready(tc.err); got != tc.want {
+			t.Errorf("AttachedAlready(%v) = %v", tc.err, got)
 		}
 	}
 }

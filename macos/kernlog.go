@@ -38,7 +38,8 @@ func (e LogEvent) Time() time.Time {
 
 // ParseLogNDJSON reads log(1) ndjson output. log prints a non-JSON line first ("Filtering the log data
 // using ..."), and a run cut short can leave a partial last line: lines that are not a JSON object are
-// returned in skipped rather than failing the parse. Only a read error is an error.
+// returned in skipped rather than failing the parse. The object log ends a complete output with,
+// {"count":N,"finished":1}, is no event and is dropped. Only a read error is an error.
 func ParseLogNDJSON(r io.Reader) (events []LogEvent, skipped []string, err error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), 16<<20) // kernel messages are short, but backtraces can be long
@@ -56,9 +57,26 @@ func ParseLogNDJSON(r io.Reader) (events []LogEvent, skipped []string, err error
 			skipped = append(skipped, line)
 			continue
 		}
+		if isLogTrailer(line) {
+			continue
+		}
 		events = append(events, e)
 	}
 	return events, skipped, sc.Err()
+}
+
+// isLogTrailer matches the object that ends `log show/stream --style ndjson`: {"count":N,"finished":1},
+// with no event fields.
+func isLogTrailer(line string) bool {
+	var m map[string]json.RawMessage
+	if json.Unmarshal([]byte(line), &m) != nil {
+		return false
+	}
+	_, finished := m["finished"]
+	_, typ := m["eventType"]
+	_, msg := m["eventMessage"]
+	_, ts := m["timestamp"]
+	return finished && !typ && !msg && !ts
 }
 
 // KernelLogLine splits a kernel message printed by CFIL_LOG ("%s:%d " __FUNCTION__, __LINE__, then the

@@ -106,3 +106,25 @@ func TestDarwinErrnoName(t *testing.T) {
 		}
 	}
 }
+
+// TestParseLogNDJSONTrailer: a complete `log show --style ndjson` ends with
+// {"count":N,"finished":1}; it is not an event (nor an unreadable line).
+func TestParseLogNDJSONTrailer(t *testing.T) {
+	events, skipped, err := ParseLogNDJSON(strings.NewReader(fixture(t, "log/cfil-ndjson-complete.txt")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(events) != 2 || len(skipped) != 1 {
+		t.Fatalf("%d events %+v, skipped %q", len(events), events, skipped)
+	}
+	for _, e := range events {
+		if e.EventMessage == "" || e.Time().IsZero() {
+			t.Errorf("empty event %+v", e)
+		}
+	}
+	// An event that happens to carry a "finished" key stays an event.
+	events, _, _ = ParseLogNDJSON(strings.NewReader(`{"eventMessage":"x","eventType":"logEvent","finished":1}` + "\n"))
+	if len(events) != 1 {
+		t.Errorf("event with a finished key dropped: %+v", events)
+	}
+}

@@ -73,11 +73,13 @@ func parseRatio(s string) (int64, int64) {
 	return x, y
 }
 
-// ZoneStats is one row of zprint(1) (system_cmds zprint.tproj): element size, current and maximum zone
-// size, current and maximum element count, elements in use, allocation size and count, then flag letters.
-// Sizes printed as "1312K" are converted to bytes.
+// ZoneStats is one row of zprint(1) (system_cmds zprint/zprint.c, colprintzone): element size, current and
+// maximum zone size, current and maximum element count, elements in use, allocation size and count, then
+// flag letters (X exhaustible, C collectable). Sizes printed as "1312K" are converted to bytes. zprint
+// prints "-------" for the maximum size and element count of a zone whose maximum is preposterous: those
+// are -1 here.
 type ZoneStats struct {
-	Name       string
+	Name       string // as printed: zprint replaces spaces with '.' ("socache.zone")
 	ElemSize   int64
 	CurSize    int64
 	MaxSize    int64
@@ -90,11 +92,25 @@ type ZoneStats struct {
 	Raw        string
 }
 
+// Size is the memory the zone's elements in use take at least. zprint prints the zone's current size
+// (mzi_cur_size / 1024 with a "K"), but mach_memory_info zeroes every size for a caller without the host
+// privilege port (osfmk/kern/zalloc.c, zone_info_redact) while keeping the element size and the in-use
+// count: the row then says "0K" beside thousands of elements in use. Size is the larger of the printed
+// size and elements in use × element size.
+func (z ZoneStats) Size() int64 {
+	return max(z.CurSize, z.InUse*z.ElemSize)
+}
+
 // zprintColumns is how many numeric columns a zone row starts with after its name.
 const zprintColumns = 8
 
-// ParseZprint reads `zprint [name]` output, skipping headers, separators and totals. Zone names may
-// contain spaces on older releases, so a row is split where its run of numeric columns starts.
+// zprintUnbounded is what zprint prints in the maximum size and element count of a zone whose maximum
+// exceeds 9999999K (colprintzone).
+const zprintUnbounded = "-------"
+
+// ParseZprint reads `zprint [name]` output, skipping headers, separators and totals. zprint replaces
+// spaces in zone names with '.', but a row is split where its run of numeric columns starts, so a name
+// printed with spaces (older tools, or a copy that was edited) is read too.
 func ParseZprint(out string) []ZoneStats {
 	var zs []ZoneStats
 	for _, line := range splitLines(out) {
@@ -112,6 +128,9 @@ func ParseZprint(out string) []ZoneStats {
 		n := make([]int64, zprintColumns)
 		for k := range n {
 			n[k], _ = parseZprintNumber(f[start+k])
+			if f[start+k] == zprintUnbounded {
+				n[k] = -1
+			}
 		}
 		zs = append(zs, ZoneStats{
 			Name: strings.Join(f[:start], " "), ElemSize: n[0], CurSize: n[1], MaxSize: n[2], CurElts: n[3],
@@ -122,18 +141,25 @@ func ParseZprint(out string) []ZoneStats {
 	return zs
 }
 
-// FindZone returns the zone called name exactly.
+// FindZone returns the zone called name, which may be given with spaces as the kernel names it
+// ("socache zone", bsd/kern/uipc_socket.c) or with the dots zprint prints instead.
 func FindZone(zs []ZoneStats, name string) (ZoneStats, bool) {
+	dotted := strings.ReplaceAll(name, " ", ".")
 	for _, z := range zs {
-		if z.Name == name {
+		if z.Name == name || z.Name == dotted || strings.ReplaceAll(z.Name, " ", ".") == dotted {
 			return z, true
 		}
 	}
 	return ZoneStats{}, false
 }
 
+// allZprintNumbers reports a run of zprint's numeric columns; the maximum size and count (third and fifth)
+// may be "-------".
 func allZprintNumbers(f []string) bool {
-	for _, s := range f {
+	for i, s := range f {
+		if (i == 2 || i == 4) && s == zprintUnbounded {
+			continue
+		}
 		if _, ok := parseZprintNumber(s); !ok {
 			return false
 		}

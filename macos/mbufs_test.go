@@ -64,3 +64,32 @@ func TestParseZprint(t *testing.T) {
 		t.Error("empty input gave zones")
 	}
 }
+
+// TestParseZprintRealShapes: the rows zprint prints besides the plain one.
+// Without the host privilege port every size is zeroed (zalloc.c,
+// zone_info_redact) but the in-use count stays: "0K" beside 2001 elements in
+// use must not read as an empty zone. The socket cache zone is printed with a
+// dot for its space, and a zone with a preposterous maximum has "-------".
+func TestParseZprintRealShapes(t *testing.T) {
+	for _, tc := range []struct {
+		file, zone                 string
+		inUse, size, maxSize, elts int64
+	}{
+		{"mbufs/zprint-socket-redacted.txt", "socket", 2001, 2001 * 576, 0, 0},
+		{"mbufs/zprint-socache.txt", "socache zone", 20711, 39256 << 10, 41840 << 10, 21473},
+		{"mbufs/zprint-socket-unbounded.txt", "socket", 2001, 1312 << 10, -1, 2332},
+	} {
+		t.Run(tc.file, func(t *testing.T) {
+			z, ok := FindZone(ParseZprint(fixture(t, tc.file)), tc.zone)
+			if !ok {
+				t.Fatalf("no zone %q", tc.zone)
+			}
+			if z.InUse != tc.inUse || z.Size() != tc.size || z.MaxSize != tc.maxSize || z.CurElts != tc.elts {
+				t.Errorf("%+v: size %d", z, z.Size())
+			}
+			if tc.maxSize < 0 && z.MaxElts != -1 {
+				t.Errorf("max elements %d, want -1 for -------", z.MaxElts)
+			}
+		})
+	}
+}

@@ -15,16 +15,44 @@ type Release struct {
 	ProductVersionExtra string            // rapid security response suffix such as "(a)", when sw_vers prints it
 	DarwinVersion       string            // uname -r: "25.5.0"
 	XNUVersion          string            // from uname -v: "xnu-12377.121.6~2" (the ~N is Apple's build iteration)
-	KernelConfig        string            // from uname -v: "RELEASE_ARM64_T8103"
+	KernelConfig        string            // from uname -v: "RELEASE_ARM64_T8103"; "RELEASE_ARM64_VMAPPLE" in an Apple-silicon VM
 	HWModel             string            // hw.model: "Mac14,2", "VirtualMac2,1"
 	Arch                string            // "arm64" or "x86_64", derived from the kernel configuration
 	Other               map[string]string // sw_vers lines we do not know, by key
 }
 
-// XNUTag returns the apple-oss-distributions/xnu tag matching XNUVersion ("xnu-12377.121.6"), or "".
+// XNUBuild is XNUVersion without Apple's build iteration: "xnu-11417.140.69.708.3" for
+// "xnu-11417.140.69.708.3~1".
+func (r Release) XNUBuild() string {
+	v, _, _ := strings.Cut(strings.TrimSpace(r.XNUVersion), "~")
+	return v
+}
+
+// publishedLongTags are the apple-oss-distributions/xnu tags with more than three numbers: of its 148
+// tags up to xnu-11417.121.6, only this one.
+var publishedLongTags = map[string]bool{"xnu-7195.50.7.100.1": true}
+
+// XNUTag returns the apple-oss-distributions/xnu tag naming the source of the kernel, or "" when the
+// version has no tag's shape. Apple publishes the source of each macOS update under a tag of three numbers
+// ("xnu-11417.121.6"; the oldest have one or two). Kernels of later security updates report five
+// ("xnu-11417.140.69.708.3" on macOS 15.7.x), which are never published (the one five-number tag is in
+// publishedLongTags): such a version is cut to the three-number release it was built from.
 func (r Release) XNUTag() string {
-	tag, _, _ := strings.Cut(r.XNUVersion, "~")
-	return tag
+	v := r.XNUBuild()
+	nums, ok := strings.CutPrefix(v, "xnu-")
+	if !ok || nums == "" {
+		return ""
+	}
+	parts := strings.Split(nums, ".")
+	for _, p := range parts {
+		if p == "" || strings.Trim(p, "0123456789") != "" {
+			return ""
+		}
+	}
+	if len(parts) <= 3 || publishedLongTags[v] {
+		return v
+	}
+	return "xnu-" + strings.Join(parts[:3], ".")
 }
 
 // ParseSwVers reads sw_vers output: "Key:<tab>value" lines, split on the first colon. Unknown keys go to
@@ -61,7 +89,8 @@ func ParseSwVers(out string) (Release, error) {
 }
 
 // ParseUnameV extracts the xnu version and kernel configuration from `uname -v`, e.g.
-// "Darwin Kernel Version 25.5.0: ...; root:xnu-12377.121.6~2/RELEASE_ARM64_T8103".
+// "Darwin Kernel Version 25.5.0: ...; root:xnu-12377.121.6~2/RELEASE_ARM64_T8103", or
+// "...; root:xnu-11417.140.69.708.3~1/RELEASE_ARM64_VMAPPLE" in a macOS 15.7 virtual machine.
 func ParseUnameV(s string) (xnu, config string, err error) {
 	s = strings.TrimSpace(s)
 	i := strings.Index(s, "xnu-")

@@ -24,7 +24,14 @@ func TestParseRelease(t *testing.T) {
 			swVers: fixture(t, "release/sw_vers-26.5.txt"), unameR: fixture(t, "release/uname-r-26.5.txt"),
 			uname: fixture(t, "release/uname-v-26.5.txt"), hwModel: fixture(t, "release/hw.model-vm.txt"),
 			want: Release{ProductName: "macOS", ProductVersion: "26.5", BuildVersion: "25F71", DarwinVersion: "25.5.0",
-				XNUVersion: "xnu-12377.121.6~2", KernelConfig: "RELEASE_ARM64_T8103", HWModel: "VirtualMac2,1", Arch: "arm64"},
+				XNUVersion: "xnu-12377.121.6~2", KernelConfig: "RELEASE_ARM64_VMAPPLE", HWModel: "VirtualMac2,1", Arch: "arm64"},
+		},
+		{
+			name:   "15.7 arm64 VM: a five-number kernel version",
+			swVers: "ProductName:\t\tmacOS\nProductVersion:\t\t15.7.5\nBuildVersion:\t\t24G517\n", unameR: fixture(t, "release/uname-r-15.7.txt"),
+			uname: fixture(t, "release/uname-v-15.7-vm.txt"), hwModel: fixture(t, "release/hw.model-vm.txt"),
+			want: Release{ProductName: "macOS", ProductVersion: "15.7.5", BuildVersion: "24G517", DarwinVersion: "24.6.0",
+				XNUVersion: "xnu-11417.140.69.708.3~1", KernelConfig: "RELEASE_ARM64_VMAPPLE", HWModel: "VirtualMac2,1", Arch: "arm64"},
 		},
 		{
 			name:   "rapid security response adds ProductVersionExtra",
@@ -69,10 +76,25 @@ func releaseEqual(a, b Release) bool {
 	return reflect.DeepEqual(a, b)
 }
 
+// TestXNUTag: the tag is one apple-oss-distributions/xnu publishes. Kernels
+// of security updates report five numbers, never published (one five-number
+// tag exists, xnu-7195.50.7.100.1): they are cut to the three-number release.
 func TestXNUTag(t *testing.T) {
-	r := Release{XNUVersion: "xnu-11417.121.6~3"}
-	if got := r.XNUTag(); got != "xnu-11417.121.6" {
-		t.Errorf("XNUTag = %q", got)
+	for _, tc := range []struct{ version, build, tag string }{
+		{"xnu-11417.121.6~3", "xnu-11417.121.6", "xnu-11417.121.6"},
+		{"xnu-11417.140.69.708.3~1", "xnu-11417.140.69.708.3", "xnu-11417.140.69"},
+		{"xnu-11417.140.69.705.2~1", "xnu-11417.140.69.705.2", "xnu-11417.140.69"},
+		{"xnu-7195.50.7.100.1~2", "xnu-7195.50.7.100.1", "xnu-7195.50.7.100.1"},
+		{"xnu-344.49", "xnu-344.49", "xnu-344.49"},
+		{"xnu-12377.1.9", "xnu-12377.1.9", "xnu-12377.1.9"},
+		{"xnu-12377.x.9~1", "xnu-12377.x.9", ""},
+		{"xnu-", "xnu-", ""},
+		{"", "", ""},
+	} {
+		r := Release{XNUVersion: tc.version}
+		if r.XNUBuild() != tc.build || r.XNUTag() != tc.tag {
+			t.Errorf("%q: build %q tag %q, want %q %q", tc.version, r.XNUBuild(), r.XNUTag(), tc.build, tc.tag)
+		}
 	}
 	if !strings.HasPrefix(fixture(t, "release/uname-v-26.5.txt"), "Darwin Kernel Version") {
 		t.Error("fixture changed")

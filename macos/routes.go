@@ -8,9 +8,9 @@ import (
 	"strings"
 )
 
-// Routing-table entries from NET_RT_DUMP2 messages (struct rt_msghdr2 and its sockaddrs, bsd/net/route.h).
-// golang.org/x/net/route only builds on BSDs, so the conversion works on RouteMessage, a plain copy of the
-// fields it needs; routes_darwin.go fills it from route.RouteMessage. That keeps the logic tested on Linux.
+// Routing-table entries from NET_RT_DUMP2 messages (struct rt_msghdr2 and its sockaddrs, bsd/net/route.h),
+// decoded by ParseRouteMessages (routemsg.go) into RouteMessage, which has no build tag: the decoding and the
+// conversion are tested on Linux with dump bytes.
 
 // RTF_* flags from bsd/net/route.h (xnu-11417.121.6).
 const (
@@ -92,12 +92,21 @@ type RouteLink struct {
 	Addr  net.HardwareAddr
 }
 
-// RouteMessage holds what Routes needs of one routing message. Addrs is indexed by RTAX_*.
+// RouteMessage holds what Routes needs of one routing message (ParseRouteMessages). Addrs is indexed by
+// RTAX_*.
 type RouteMessage struct {
 	Type  int
 	Flags uint32
 	Index int // rtm_index: the outgoing interface, and the scope when RTF_IFSCOPE is set
 	Addrs [RTAX_MAX]RouteAddr
+	// Use is rtm_use, the packets sent on the route (dumps); never an error code.
+	Use int
+	// Errno is rtm_errno of an rt_msghdr (a reply to a request); RTM_GET2 dump entries have none.
+	Errno int
+	// PID and Seq identify the request a reply answers (rt_msghdr only).
+	PID, Seq int
+	// Refcnt is rtm_refcnt of a dump entry (rt_msghdr2 only).
+	Refcnt int
 }
 
 // Route is one routing-table entry.

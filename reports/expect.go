@@ -14,18 +14,23 @@ import (
 func Expect(results []check.Result, cfg *config.Config, rel Release, profile string) []CheckResult {
 	out := make([]CheckResult, 0, len(results))
 	for _, r := range results {
-		c := CheckResult{Result: r, Expected: check.Pass}
-		if k, ok := cfg.Known(r.ID, rel.OS, rel.Version, profile); ok {
-			c.Expected = check.Fail
-			c.Known = &KnownFailure{Reason: k.Reason, Bug: k.Bug}
-		}
-		if r.Verdict == check.Skip {
-			c.Expected = check.Skip
-		}
-		out = append(out, c)
+		out = append(out, ExpectOne(r, cfg, rel, profile))
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out
+}
+
+// ExpectOne is Expect for one result.
+func ExpectOne(r check.Result, cfg *config.Config, rel Release, profile string) CheckResult {
+	c := CheckResult{Result: r, Expected: check.Pass}
+	if k, ok := cfg.Known(r.ID, rel.OS, rel.Version, profile); ok {
+		c.Expected = check.Fail
+		c.Known = &KnownFailure{Reason: k.Reason, Bug: k.Bug}
+	}
+	if r.Verdict == check.Skip {
+		c.Expected = check.Skip
+	}
+	return c
 }
 
 // Unexpected lists the checks whose verdict differs from the expectation, each
@@ -37,6 +42,8 @@ func Unexpected(cs []CheckResult) []string {
 			continue
 		}
 		switch {
+		case c.NotRun:
+			out = append(out, fmt.Sprintf("%s: %s", c.ID, c.Reason))
 		case c.Verdict == check.Error:
 			out = append(out, fmt.Sprintf("%s: error (the harness could not decide): %s", c.ID, c.Reason))
 		case c.Known != nil && c.Verdict == check.Pass:

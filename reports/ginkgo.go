@@ -34,39 +34,69 @@ func ReadGinkgo(file string) ([]types.Report, error) {
 // on the stack. Specs that did not run (filtered out, or cut by an interrupt)
 // give nothing. interrupted reports whether Ginkgo was stopped early.
 func FromGinkgo(rs []types.Report) (results []check.Result, interrupted bool) {
+	interrupted = eachSpec(rs, func(s types.SpecReport) {
+		if res, ok := recorded(s); ok {
+			results = append(results, res)
+		} else if res, ok := unrecorded(s); ok {
+			results = append(results, res)
+		}
+	})
+	return results, interrupted
+}
+
+// Unfinished returns, by check id, an error result for every spec that ran
+// but did not finish recording (a panic, a spec timeout, an interrupt), with
+// Ginkgo's failure message: what netconform knows of a check whose own
+// record is missing. interrupted reports whether Ginkgo was stopped early.
+func Unfinished(rs []types.Report) (died map[string]check.Result, interrupted bool) {
+	died = map[string]check.Result{}
+	interrupted = eachSpec(rs, func(s types.SpecReport) {
+		if res, ok := unrecorded(s); ok {
+			died[res.ID] = res
+		}
+	})
+	return died, interrupted
+}
+
+// eachSpec calls fn for every It spec and reports whether Ginkgo was
+// stopped early (an interrupt or the suite timeout).
+func eachSpec(rs []types.Report, fn func(types.SpecReport)) (interrupted bool) {
 	for _, r := range rs {
-		if r.SpecialSuiteFailureReasons != nil {
-			for _, why := range r.SpecialSuiteFailureReasons {
-				if why == "Interrupted by User" || why == "Suite Timeout Elapsed" {
-					interrupted = true
-				}
+		for _, why := range r.SpecialSuiteFailureReasons {
+			if why == "Interrupted by User" || why == "Suite Timeout Elapsed" {
+				interrupted = true
 			}
 		}
 		for _, s := range r.SpecReports {
 			if s.LeafNodeType != types.NodeTypeIt {
 				continue
 			}
-			if res, ok := recorded(s); ok {
-				results = append(results, res)
-				continue
+			if s.State == types.SpecStateInterrupted {
+				interrupted = true
 			}
-			switch s.State {
-			case types.SpecStateSkipped, types.SpecStatePending:
-				continue
-			case types.SpecStatePassed:
-				// A spec that passes without recording is a suite bug: say so.
-				results = append(results, check.Result{ID: s.LeafNodeText, Labels: s.Labels(), Verdict: check.Error,
-					Reason: "the spec passed without recording a result (suite bug)", Duration: check.Duration(s.RunTime)})
-			default:
-				if s.State == types.SpecStateInterrupted {
-					interrupted = true
-				}
-				results = append(results, check.Result{ID: s.LeafNodeText, Labels: s.Labels(), Verdict: check.Error,
-					Reason: fmt.Sprintf("the check did not finish (%s): %s", s.State, s.FailureMessage()), Duration: check.Duration(s.RunTime)})
-			}
+			fn(s)
 		}
 	}
-	return results, interrupted
+	return interrupted
+}
+
+// unrecorded is the error result of a spec that ran and recorded nothing;
+// false for a spec that recorded, or never ran (filtered out, cut by an
+// interrupt before it started).
+func unrecorded(s types.SpecReport) (check.Result, bool) {
+	if _, ok := recorded(s); ok {
+		return check.Result{}, false
+	}
+	switch s.State {
+	case types.SpecStateSkipped, types.SpecStatePending:
+		return check.Result{}, false
+	case types.SpecStatePassed:
+		// A spec that passes without recording is a suite bug: say so.
+		return check.Result{ID: s.LeafNodeText, Labels: s.Labels(), Verdict: check.Error,
+			Reason: "the spec passed without recording a result (suite bug)", Duration: check.Duration(s.RunTime)}, true
+	}
+	return check.Result{ID: s.LeafNodeText, Labels: s.Labels(), Verdict: check.Error,
+		Reason: fmt.Sprintf("the check did not finish (%s): %s", s.State, s.FailureMessage()), Duration: check.Duration(s.RunTime)}, true
 }
 
 func recorded(s types.SpecReport) (check.Result, bool) {

@@ -20,8 +20,17 @@ func MacRelease(m macos.Release) Release {
 	if m.DarwinVersion != "" {
 		kernel += " " + m.DarwinVersion
 	}
-	if tag := m.XNUTag(); tag != "" {
+	// The tag names the source the checks can be read against; a kernel
+	// version Apple publishes no source under (security updates report five
+	// numbers) shows both.
+	switch build, tag := m.XNUBuild(), m.XNUTag(); {
+	case build == "":
+	case tag == build:
 		kernel += " (" + tag + ")"
+	case tag != "":
+		kernel += " (" + build + ", source " + tag + ")"
+	default:
+		kernel += " (" + build + ", no published source)"
 	}
 	arch := ""
 	if m.Arch != "" {

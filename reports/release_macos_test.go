@@ -31,6 +31,13 @@ func TestMacRelease(t *testing.T) {
 				Kernel: "Darwin 25.5.0 (xnu-12377.121.6)", Arch: "arm64", Hardware: "VirtualMac2,1"},
 		},
 		{
+			name:   "15.7 on an arm64 VM: a five-number kernel has no published source of its own",
+			swVers: "ProductName:\tmacOS\nProductVersion:\t15.7.5\nBuildVersion:\t24G517\n", unameR: macFixture(t, "uname-r-15.7.txt"),
+			unameV: macFixture(t, "uname-v-15.7-vm.txt"), hwModel: macFixture(t, "hw.model-vm.txt"),
+			want: Release{ID: "macos-15.7.5-24G517", OS: "macos", Name: "macOS", Version: "15.7.5", Build: "24G517",
+				Kernel: "Darwin 24.6.0 (xnu-11417.140.69.708.3, source xnu-11417.140.69)", Arch: "arm64", Hardware: "VirtualMac2,1"},
+		},
+		{
 			name:   "rapid security response: the extra goes into the name, the build into the id",
 			swVers: macFixture(t, "sw_vers-13.4.1-rsr.txt"),
 			want: Release{ID: "macos-13.4.1-22F770820d", OS: "macos", Name: "macOS (c)", Version: "13.4.1",

@@ -3,6 +3,7 @@ package topology
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/netip"
 	"os/exec"
 	"runtime"
@@ -21,6 +22,10 @@ type Options struct {
 	RunID string
 	// CaptureFile, when set, receives a pcapng of every frame on every link.
 	CaptureFile string
+	// Log, when set, receives a line for each kernel answer the driver had
+	// to work around while building the lab (darwin: a feth name still
+	// detaching, IPv6 attached by someone else).
+	Log io.Writer
 }
 
 // Instance is a realised lab.

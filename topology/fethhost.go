@@ -16,7 +16,8 @@ type fethHost interface {
 	// Exists reports whether an interface of that name exists.
 	Exists(name string) bool
 	// CreatePair creates sut and wire, peers them and brings both up; on
-	// failure it destroys what it created.
+	// failure it destroys what it created. A create answered EBUSY wraps
+	// macos.ErrNameBusy.
 	CreatePair(ctx context.Context, sut, wire string) error
 	Destroy(ctx context.Context, name string) error
 	// SetMAC sets the link-layer address (`ifconfig fethN ether`, macOS's usual
@@ -26,8 +27,9 @@ type fethHost interface {
 	// Ifconfig returns `ifconfig -v <name>` output.
 	Ifconfig(ctx context.Context, name string) (string, error)
 	// StartIPv6 attaches IPv6, clears ND6_IFF_DAD and starts the link-local
-	// address (macos.StartIPv6).
-	StartIPv6(name string) error
+	// address (macos.StartIPv6). already reports that IPv6 was attached
+	// before (SIOCPROTOATTACH_IN6 answered EEXIST), which is no failure.
+	StartIPv6(name string) (already bool, err error)
 	// StartAutoconf sets IFEF_ACCEPT_RTADV (SIOCAUTOCONF_START).
 	StartAutoconf(name string) error
 	AddIPv4(ctx context.Context, name string, p netip.Prefix) error

@@ -58,9 +58,9 @@ func (h *darwinHost) Ifconfig(ctx context.Context, name string) (string, error) 
 	return h.run(ctx, macos.IfconfigPath, "-v", name)
 }
 
-func (h *darwinHost) StartIPv6(name string) error {
+func (h *darwinHost) StartIPv6(name string) (bool, error) {
 	if _, err := macos.FethUnit(name); err != nil {
-		return err
+		return false, err
 	}
 	return macos.StartIPv6(name)
 }

@@ -37,6 +37,11 @@ type fethEnv struct {
 	// createMu makes picking a free pair and creating it one step among the
 	// process's labs: two labs realised at once would try the same names.
 	createMu sync.Mutex
+	// next is the process's next candidate pair (fethPair's attempt): it only
+	// moves forward, so a lab never takes the units a lab of this process has
+	// just destroyed, which xnu keeps busy until they finish detaching
+	// (macos.ErrNameBusy).
+	next int
 
 	mu      sync.Mutex
 	states  map[string]*stateFile
@@ -115,6 +120,7 @@ type fethLink struct {
 type fethLab struct {
 	env      *fethEnv
 	state    *stateFile
+	opts     Options
 	lab      Lab // the declaration with SUTIf and SUTMAC as realised
 	links    map[string]*fethLink
 	ports    map[string]*Port
@@ -123,6 +129,28 @@ type fethLab struct {
 	sysctls  bool     // holds the env's sysctls
 	closeErr error
 	closed   bool
+
+	logMu sync.Mutex
+	log   []string // what the driver had to work around, for the evidence (DriverLog)
+}
+
+// logf records a line in the lab's log and passes it to Options.Log.
+func (l *fethLab) logf(format string, args ...any) {
+	line := fmt.Sprintf("lab %s: ", l.lab.Name) + fmt.Sprintf(format, args...)
+	l.logMu.Lock()
+	l.log = append(l.log, line)
+	l.logMu.Unlock()
+	if l.opts.Log != nil {
+		fmt.Fprintln(l.opts.Log, line)
+	}
+}
+
+// DriverLog returns the lab's log: the kernel's answers the driver worked
+// around (a busy feth name, IPv6 attached by someone else) while building it.
+func (l *fethLab) DriverLog() []string {
+	l.logMu.Lock()
+	defer l.logMu.Unlock()
+	return slices.Clone(l.log)
 }
 
 func (e *fethEnv) realize(ctx context.Context, lab Lab, opts Options) (inst Instance, err error) {
@@ -138,7 +166,7 @@ func (e *fethEnv) realize(ctx context.Context, lab Lab, opts Options) (inst Inst
 			return nil, fmt.Errorf("lab %s: %w", lab.Name, err)
 		}
 	}
-	l := &fethLab{env: e, state: e.stateFor(opts.RunID), lab: lab, links: map[string]*fethLink{}, ports: map[string]*Port{}}
+	l := &fethLab{env: e, state: e.stateFor(opts.RunID), opts: opts, lab: lab, links: map[string]*fethLink{}, ports: map[string]*Port{}}
 	l.lab.Links = slices.Clone(lab.Links)
 	defer func() {
 		if err != nil {
@@ -180,13 +208,24 @@ func (e *fethEnv) realize(ctx context.Context, lab Lab, opts Options) (inst Inst
 }
 
 // createPair finds a free pair of feth names and creates it. The names are
-// in the state file before `ifconfig create` runs.
+// in the state file before `ifconfig create` runs. A name that exists is
+// skipped; a create answered EBUSY (a destroyed interface of that name, maybe
+// another process's, still detaching: macos.ErrNameBusy) moves on to the next
+// units at once, as if_clone_create does for a kernel-chosen unit: the busy
+// name is freed only when xnu's detacher thread gets to it, any other is free
+// now.
 func (l *fethLab) createPair(ctx context.Context) (sut, wire string, err error) {
-	host := l.env.host
-	l.env.createMu.Lock()
-	defer l.env.createMu.Unlock()
+	e := l.env
+	host := e.host
+	e.createMu.Lock()
+	defer e.createMu.Unlock()
+	busy := 0
 	for attempt := 0; attempt < fethAttempts; attempt++ {
-		sut, wire = fethPair(l.env.pid, attempt)
+		if err := ctx.Err(); err != nil {
+			return "", "", err
+		}
+		sut, wire = fethPair(e.pid, e.next)
+		e.next++
 		if host.Exists(sut) || host.Exists(wire) {
 			continue
 		}
@@ -205,12 +244,18 @@ func (l *fethLab) createPair(ctx context.Context) (sut, wire string, err error) 
 		}
 		l.created = append(l.created, ours...)
 		serr := errors.Join(l.state.forgetInterfaces(gone...), l.state.setInterfaces(ifCreated, ours...))
+		if errors.Is(cerr, macos.ErrNameBusy) && serr == nil {
+			busy++
+			l.logf("feth pair %s/%s: %v; trying the next units", sut, wire, cerr)
+			continue
+		}
 		if cerr != nil {
 			return "", "", errors.Join(fmt.Errorf("create feth pair %s/%s: %w", sut, wire, cerr), serr)
 		}
 		return sut, wire, serr
 	}
-	return "", "", fmt.Errorf("no free feth pair after %d attempts from unit %d", fethAttempts, fethFirstUnit)
+	return "", "", fmt.Errorf("no free feth pair after %d attempts from unit %d (%d answered EBUSY: names of destroyed interfaces still detaching)",
+		fethAttempts, fethFirstUnit, busy)
 }
 
 func (l *fethLab) addLink(ctx context.Context, i int) error {
@@ -244,8 +289,14 @@ func (l *fethLab) addLink(ctx context.Context, i int) error {
 		return err
 	}
 	l.ports[link.Name] = port
-	if err := host.StartIPv6(sut); err != nil {
+	already, err := host.StartIPv6(sut)
+	if err != nil {
 		return err
+	}
+	if already {
+		// Something (configd may) attached IPv6 to the new feth first:
+		// in6_domifattach answered EEXIST and left it as it was.
+		l.logf("%s: IPv6 was already attached (SIOCPROTOATTACH_IN6 answered EEXIST); went on with it", sut)
 	}
 	if err := host.StartAutoconf(sut); err != nil {
 		return err

@@ -30,6 +30,12 @@ type fakeHost struct {
 	boot      string
 	alive     map[int]bool
 	stateSeen []string // state file content when each create ran
+	// detachFor > 0 makes a destroyed name answer EBUSY to that many
+	// creates, as xnu does until ifnet_detach_final has run (dlil.c).
+	detachFor   int
+	detaching   map[string]int
+	busyAnswers []string // names whose create was answered EBUSY
+	preAttached bool     // IPv6 is on every new feth already (configd was first)
 }
 
 type fakeIf struct {
@@ -40,7 +46,8 @@ type fakeIf struct {
 }
 
 func newFakeHost(dir string) *fakeHost {
-	return &fakeHost{dir: dir, ifs: map[string]*fakeIf{}, sysctls: map[string]string{"net.link.fake.bsd_mode": "1"}, boot: "boot-1", alive: map[int]bool{}}
+	return &fakeHost{dir: dir, ifs: map[string]*fakeIf{}, sysctls: map[string]string{"net.link.fake.bsd_mode": "1"}, boot: "boot-1",
+		alive: map[int]bool{}, detaching: map[string]int{}}
 }
 
 func (h *fakeHost) call(s string) error {
@@ -70,9 +77,15 @@ func (h *fakeHost) CreatePair(_ context.Context, a, b string) error {
 		h.stateSeen = append(h.stateSeen, string(body))
 	}
 	for _, n := range []string{a, b} {
-		if err := h.call("create " + n); err != nil {
+		err := h.call("create " + n)
+		if err == nil && h.detaching[n] > 0 {
+			h.detaching[n]--
+			h.busyAnswers = append(h.busyAnswers, n)
+			err = fmt.Errorf("%w: /sbin/ifconfig %s create: exit status 1: ifconfig: SIOCIFCREATE2: Resource busy", macos.ErrNameBusy, n)
+		}
+		if err != nil {
 			if n == b {
-				delete(h.ifs, a) // CreatePair destroys what it made
+				h.destroyLocked(a) // CreatePair destroys what it made
 			}
 			return err
 		}
@@ -88,8 +101,17 @@ func (h *fakeHost) Destroy(_ context.Context, name string) error {
 	if err := h.call("destroy " + name); err != nil {
 		return err
 	}
-	delete(h.ifs, name)
+	h.destroyLocked(name)
 	return nil
+}
+
+// destroyLocked removes the interface; its name stays busy for detachFor
+// creates.
+func (h *fakeHost) destroyLocked(name string) {
+	delete(h.ifs, name)
+	if h.detachFor > 0 {
+		h.detaching[name] = h.detachFor
+	}
 }
 
 func (h *fakeHost) SetMAC(_ context.Context, name string, mac net.HardwareAddr) error {
@@ -124,14 +146,14 @@ func (h *fakeHost) Ifconfig(_ context.Context, name string) (string, error) {
 	return b.String(), nil
 }
 
-func (h *fakeHost) StartIPv6(name string) error {
+func (h *fakeHost) StartIPv6(name string) (bool, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if err := h.call("ipv6 " + name); err != nil {
-		return err
+		return false, err
 	}
 	h.ifs[name].ipv6 = true
-	return nil
+	return h.preAttached, nil
 }
 
 func (h *fakeHost) StartAutoconf(name string) error {
@@ -604,5 +626,165 @@ func TestFethLabsAtOnceGetDistinctInterfaces(t *testing.T) {
 	}
 	if len(host.ifs) != 0 {
 		t.Errorf("left %v", host.ifs)
+	}
+}
+
+// TestFethLabRightAfterClose builds a second lab right after the first one
+// closed, while xnu still answers EBUSY for the destroyed names (the fake
+// keeps each busy for 50 creates, as if the detacher thread were slow). Every
+// ipv6 check does this with its two RA orders. The same process never asks
+// for the names it just destroyed; another process whose candidates start
+// at the same units (modelled by a fresh environment with the same pid) is
+// answered EBUSY and moves on.
+func TestFethLabRightAfterClose(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		sameEnv  bool
+		wantBusy bool
+	}{
+		{name: "same process: the destroyed units are not asked for", sameEnv: true},
+		{name: "another process on the same units: EBUSY, then the next units", wantBusy: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Helper()
+			dir := t.TempDir()
+			host := newFakeHost(dir)
+			host.detachFor = 50
+			env := newFethEnv(host, dir, 31)
+			first, err := env.realize(context.Background(), twoLinkLab(), Options{RunID: testRun})
+			if err != nil {
+				t.Fatal(err)
+			}
+			firstIfs := []string{first.SUT().Interface("l0"), first.SUT().Interface("l1")}
+			if err := first.Close(); err != nil {
+				t.Fatal(err)
+			}
+			if !tc.sameEnv {
+				env = newFethEnv(host, dir, 31)
+			}
+			var log strings.Builder
+			second, err := env.realize(context.Background(), twoLinkLab(), Options{RunID: testRun, Log: &log})
+			if err != nil {
+				t.Fatalf("second lab right after the first closed: %v", err)
+			}
+			for _, l := range []string{"l0", "l1"} {
+				if n := second.SUT().Interface(l); slices.Contains(firstIfs, n) {
+					t.Errorf("second lab got %s, a name still detaching", n)
+				}
+			}
+			if got := len(host.busyAnswers) > 0; got != tc.wantBusy {
+				t.Errorf("EBUSY answered to %v, want answers: %v", host.busyAnswers, tc.wantBusy)
+			}
+			dl := second.(*fethLab).DriverLog()
+			if tc.wantBusy && (len(dl) == 0 || !strings.Contains(dl[0], "EBUSY") || !strings.Contains(log.String(), dl[0])) {
+				t.Errorf("driver log %q, Options.Log %q: the EBUSY answers must be logged", dl, log.String())
+			}
+			if err := second.Close(); err != nil {
+				t.Fatal(err)
+			}
+			if len(host.ifs) != 0 {
+				t.Errorf("left %v", host.ifs)
+			}
+			if st, _ := readStates(dir); len(st) != 0 {
+				t.Errorf("state left: %+v", st)
+			}
+		})
+	}
+}
+
+// TestFethLabEveryNameBusy: if every candidate answers EBUSY the lab fails
+// with a reason that says so, and leaves nothing.
+func TestFethLabEveryNameBusy(t *testing.T) {
+	dir := t.TempDir()
+	host := newFakeHost(dir)
+	for a := 0; a < fethAttempts; a++ {
+		s, _ := fethPair(8, a)
+		host.detaching[s] = 1
+	}
+	_, err := newFethEnv(host, dir, 8).realize(context.Background(), twoLinkLab(), Options{RunID: testRun})
+	if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("%d answered EBUSY", fethAttempts)) {
+		t.Fatalf("err = %v", err)
+	}
+	if len(host.ifs) != 0 {
+		t.Errorf("left %v", host.ifs)
+	}
+	if st, _ := readStates(dir); len(st) != 0 {
+		t.Errorf("state left: %+v", st)
+	}
+}
+
+// TestFethLabIPv6AttachedFirst: when something attached IPv6 to the new feth
+// before the driver (SIOCPROTOATTACH_IN6 answers EEXIST), the lab is built
+// and its log says so.
+func TestFethLabIPv6AttachedFirst(t *testing.T) {
+	dir := t.TempDir()
+	host := newFakeHost(dir)
+	host.preAttached = true
+	var log strings.Builder
+	inst, err := newFethEnv(host, dir, 12).realize(context.Background(), twoLinkLab(), Options{RunID: testRun, Log: &log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer inst.Close()
+	dl := inst.(*fethLab).DriverLog()
+	if len(dl) != 2 || !strings.Contains(dl[0], inst.SUT().Interface("l0")+": IPv6 was already attached") || !strings.Contains(dl[0], "EEXIST") {
+		t.Errorf("driver log %q", dl)
+	}
+	if log.String() != strings.Join(dl, "\n")+"\n" {
+		t.Errorf("Options.Log got %q", log.String())
+	}
+	if addrs, err := inst.SUT().Addresses("l0"); err != nil || len(addrs) == 0 || !addrs[0].Prefix.Addr().IsLinkLocalUnicast() {
+		t.Errorf("addresses %v, %v", addrs, err)
+	}
+}
+
+// TestFethRouteGetOn: the lookup rule 5.5 compares with the wire is scoped to
+// the lab interface (RTF_IFSCOPE, rtm_index), as its socket is; unscoped, the
+// fake Mac answers with its own default on en0, as a real one would.
+func TestFethRouteGetOn(t *testing.T) {
+	dir := t.TempDir()
+	host := newFakeHost(dir)
+	inst, err := newFethEnv(host, dir, 3).realize(context.Background(), twoLinkLab(), Options{RunID: testRun})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer inst.Close()
+	sut := inst.SUT().(ScopedRouteGetter)
+	sut0 := inst.SUT().Interface("l0")
+	idx, _ := host.Index(sut0)
+	for _, tc := range []struct {
+		name, ifname string
+		dst          netip.Addr
+		wantGW       string
+		wantError    string
+		wantErr      bool
+	}{
+		{name: "scoped to the lab interface", ifname: sut0, dst: netip.MustParseAddr("2001:db8:a:ffff::1"), wantGW: "fe80::a"},
+		{name: "no route", ifname: sut0, dst: netip.MustParseAddr("2001:db8:c::1"), wantError: errNoRoute.Error()},
+		{name: "the Mac's own interface is refused", ifname: "en0", dst: netip.MustParseAddr("2001:db8:a:ffff::1"), wantErr: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Helper()
+			host.routes = nil
+			e, err := sut.RouteGetOn(tc.dst, tc.ifname)
+			if tc.wantErr {
+				if err == nil || len(host.routes) != 0 {
+					t.Fatalf("got %+v, %v, requests %+v", e, err, host.routes)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(host.routes) != 1 || host.routes[0].Flags&macos.RTF_IFSCOPE == 0 || host.routes[0].Index != idx {
+				t.Fatalf("request %+v: want RTF_IFSCOPE with rtm_index %d", host.routes, idx)
+			}
+			if e.Error != tc.wantError || (tc.wantError == "" && (e.Interface != sut0 || e.Gateway.String() != tc.wantGW)) {
+				t.Errorf("got %+v", e)
+			}
+			if e.Dst != netip.PrefixFrom(tc.dst, 128) || e.Src.IsValid() {
+				t.Errorf("asked-for dst not kept: %+v", e)
+			}
+		})
 	}
 }

@@ -147,6 +147,55 @@ func (s *fethSUT) RouteGet(dst, src netip.Addr) (RouteEntry, error) {
 	return routeGetEntry(dst, src, reply, names), nil
 }
 
+// ScopedRouteGetter is a SUT whose routing table can be asked for a lookup
+// scoped to one interface: the darwin driver's, where a check's socket is
+// bound to the lab's interface (IPV6_BOUND_IF) and an unscoped lookup would
+// read the Mac's own table instead of the lab's.
+type ScopedRouteGetter interface {
+	// RouteGetOn asks which route serves dst for a lookup scoped to the SUT
+	// interface ifname, as a socket bound to that interface sees it.
+	RouteGetOn(dst netip.Addr, ifname string) (RouteEntry, error)
+}
+
+var _ ScopedRouteGetter = (*fethSUT)(nil)
+
+// RouteGetOn sends RTM_GET with RTF_IFSCOPE and rtm_index = ifname's index
+// (rtsock.c, route_output: "If RTF_IFSCOPE flag is set, then rtm_index
+// specifies the scope"), the lookup ip6_output makes for a socket bound to
+// that interface. The lab's default routes exist only in that scope:
+// defrouter_select installs a router's default route scoped to its
+// interface unless the interface is nd6_defifp (nd6_rtr.c,
+// defrouter_addreq's scoped argument), which only SIOCSDEFIFACE_IN6 sets. Only
+// the lab's interfaces may be named: the Mac's own are not the SUT's table.
+func (s *fethSUT) RouteGetOn(dst netip.Addr, ifname string) (RouteEntry, error) {
+	if !slices.Contains(s.sutIfs(), ifname) {
+		return RouteEntry{}, fmt.Errorf("route get %s scoped to %s: not an interface of lab %s", dst, ifname, s.lab.Name)
+	}
+	host := s.env.host
+	scope, err := host.Index(ifname)
+	if err != nil {
+		return RouteEntry{}, fmt.Errorf("route get %s scoped to %s: %w", dst, ifname, err)
+	}
+	dstIndex := 0
+	if needsScope(dst) {
+		dstIndex = scope
+	}
+	reply, err := host.GetRoute(getRouteRequest(dst, dstIndex, scope, host.EmbedsScope()))
+	if errors.Is(err, errNoRoute) {
+		e := routeGetEntry(dst, netip.Addr{}, macos.RouteMessage{}, nil)
+		e.Error = errNoRoute.Error()
+		return e, nil
+	}
+	if err != nil {
+		return RouteEntry{}, fmt.Errorf("route get %s scoped to %s: %w", dst, ifname, err)
+	}
+	names, err := host.Names()
+	if err != nil {
+		return RouteEntry{}, err
+	}
+	return routeGetEntry(dst, netip.Addr{}, reply, names), nil
+}
+
 // Neighbors lists the neighbour cache entries of the lab's interfaces
 // (`ndp -an`; IPv4 ARP entries are not read on darwin).
 func (s *fethSUT) Neighbors() ([]Neighbor, error) {

@@ -16,7 +16,9 @@ import (
 var routeSeq atomic.Int32
 
 // routeMessage turns a request into golang.org/x/net/route's form, which
-// marshals rt_msghdr and the sockaddrs (RTAX_DST, GATEWAY, NETMASK, IFP in
+// marshals rt_msghdr (leaving rtm_use, byte 28, zero: rtsock.c's RTM_GET
+// reply copies the request's header, so the reply's rtm_use is that zero)
+// and the sockaddrs (RTAX_DST, GATEWAY, NETMASK, IFP in
 // that order, as rtsock.c's rt_xaddrs reads them).
 func routeMessage(req routeRequest, seq int) *route.RouteMessage {
 	addrs := make([]route.Addr, unix.RTAX_IFP+1)
@@ -70,26 +72,23 @@ func routeRequestDo(req routeRequest) (macos.RouteMessage, error) {
 		if err != nil {
 			return macos.RouteMessage{}, fmt.Errorf("read routing socket: %w", err)
 		}
-		msgs, err := route.ParseRIB(route.RIBTypeRoute, buf[:n])
+		// Decoded by macos.ParseRouteMessages, which reads rtm_errno where
+		// bsd/net/route.h has it (byte 24); x/net/route reads byte 28, rtm_use.
+		msgs, err := macos.ParseRouteMessages(buf[:n])
 		if err != nil {
-			continue // a message type x/net/route does not parse: not ours
+			continue // not ours: the socket hears every routing change
 		}
 		for _, m := range msgs {
-			rm, ok := m.(*route.RouteMessage)
-			if !ok || rm.Type != unix.RTM_GET || rm.Seq != seq || rm.ID != uintptr(os.Getpid()) {
+			if m.Type != rtmGet || m.Seq != seq || m.PID != os.Getpid() {
 				continue
 			}
-			if rm.Err != nil {
-				if errors.Is(rm.Err, unix.ESRCH) {
+			if m.Errno != 0 {
+				if unix.Errno(m.Errno) == unix.ESRCH {
 					return macos.RouteMessage{}, errNoRoute
 				}
-				return macos.RouteMessage{}, rm.Err
+				return macos.RouteMessage{}, unix.Errno(m.Errno)
 			}
-			out := macos.FromRouteMessages([]route.Message{rm})
-			if len(out) == 0 {
-				return macos.RouteMessage{}, errNoRoute
-			}
-			return out[0], nil
+			return m, nil
 		}
 	}
 }

@@ -23,6 +23,7 @@ const usage = `usage: netconform <command> [flags]
 
 commands:
   run        run the conformance suites on this machine (needs root)
+  list       print the checks a run with the same flags would select
   report     merge results.json files of many releases into regression.html/.json
   clean-lab  remove lab namespaces left by earlier runs (needs root)
   version    print the version
@@ -40,6 +41,8 @@ func dispatch(args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "run":
 		return runCmd(args[1:], stdout, stderr)
+	case "list":
+		return listCmd(args[1:], stdout, stderr)
 	case "report":
 		return reportCmd(args[1:], stdout, stderr)
 	case "clean-lab":

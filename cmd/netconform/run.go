@@ -10,35 +10,34 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
-	"regexp"
-	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
-	"github.com/netconform/netconform/config"
+	"github.com/onsi/ginkgo/v2/reporters"
+
+	_ "github.com/netconform/netconform/catalog/all"
 	"github.com/netconform/netconform/reports"
 	"github.com/netconform/netconform/reports/evidence"
 	"github.com/netconform/netconform/reports/html"
-	"github.com/netconform/netconform/suites/suiterun"
+	"github.com/netconform/netconform/runplan"
 	"github.com/netconform/netconform/topology"
 )
 
 type runFlags struct {
-	config, profile, out, labels, check string
-	procs                               int
+	config string
+	runplan.Overrides
 }
 
 func runCmd(args []string, stdout, stderr io.Writer) int {
 	var f runFlags
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&f.config, "config", "ginkgo.yaml", "run configuration")
-	fs.StringVar(&f.profile, "profile", "", "SUT profile (default: the config's profile)")
-	fs.StringVar(&f.out, "out", "", "output directory (default: the config's output)")
-	fs.StringVar(&f.labels, "labels", "", "Ginkgo label filter (default: the config's labels)")
-	fs.StringVar(&f.check, "check", "", "run only the check with this id")
-	fs.IntVar(&f.procs, "procs", 0, "parallel Ginkgo processes (default: the config's procs)")
+	selectionFlags(fs, &f)
+	fs.StringVar(&f.Profile, "profile", "", "SUT profile (default: the config's profile)")
+	fs.StringVar(&f.Out, "out", "", "output directory (default: the config's output)")
+	fs.IntVar(&f.Procs, "procs", 0, "parallel Ginkgo processes (default: the config's procs)")
+	fs.IntVar(&f.Repeat, "repeat", 0, "run each selected check N times, each in fresh labs (default: the config's repeat, 1)")
 	if err := fs.Parse(args); err != nil {
 		return exitNoRun
 	}
@@ -53,55 +52,114 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	return code
 }
 
+// selectionFlags are the flags run and list share: what a run selects.
+func selectionFlags(fs *flag.FlagSet, f *runFlags) {
+	fs.StringVar(&f.config, "config", "ginkgo.yaml", "run configuration")
+	fs.StringVar(&f.Labels, "labels", "", "Ginkgo label filter (default: the config's labels)")
+	fs.StringVar(&f.Check, "check", "", "run only the check with this id")
+}
+
 // run returns the exit status, and an error to print when the run could not
 // take place or not be completed.
 func run(f runFlags, stdout, stderr io.Writer) (int, error) {
-	cfg, err := config.Load(f.config)
+	plan, err := runplan.Resolve(f.config, f.Overrides)
 	if err != nil {
 		return exitNoRun, err
 	}
-	profile := cfg.Profile
-	if f.profile != "" {
-		profile = f.profile
-	}
-	if _, ok := cfg.Profiles[profile]; !ok {
-		return exitNoRun, fmt.Errorf("profile %q is not defined in %s (defined: %s)", profile, f.config, strings.Join(cfg.ProfileNames(), ", "))
-	}
-	labels := cfg.Labels
-	if f.labels != "" {
-		labels = f.labels
-	}
-	procs := cfg.Procs
-	if f.procs > 0 {
-		procs = f.procs
-	}
-	out := cfg.Output
-	if f.out != "" {
-		out = f.out
-	} else if !filepath.IsAbs(out) {
-		out = filepath.Join(filepath.Dir(f.config), out)
+	if len(plan.Selected) == 0 {
+		return exitNoRun, fmt.Errorf("no check is selected (suites %s, label filter %q): `netconform list` shows what a filter selects", strings.Join(plan.Suites, ", "), plan.Labels)
 	}
 	if err := topology.CheckPrivileges(); err != nil {
 		return exitNoRun, err
 	}
-	rel, err := reports.ThisRelease()
-	if err != nil {
-		return exitNoRun, fmt.Errorf("identify this OS release: %w", err)
-	}
-	releaseDir, err := filepath.Abs(filepath.Join(out, rel.ID))
+	rel, err := prepareOutput(plan, stderr)
 	if err != nil {
 		return exitNoRun, err
 	}
-	if err := os.MkdirAll(releaseDir, 0o755); err != nil {
-		return exitNoRun, err
-	}
-	// Evidence of an earlier run on this release would mix with this one's.
-	if err := os.RemoveAll(filepath.Join(releaseDir, "evidence")); err != nil {
-		return exitNoRun, err
-	}
-	configPath, err := filepath.Abs(f.config)
+	start := time.Now().UTC()
+	fmt.Fprintf(stdout, "netconform %s: run %s on %s (%s), profile %s, %d checks selected%s, results in %s\n",
+		version, plan.RunID, rel.ID, rel.Name, plan.Profile, len(plan.Selected), repeatNote(plan.Repeat), plan.ReleaseDir)
+
+	// Ctrl-C reaches Ginkgo directly (same process group) and it cleans up;
+	// we keep running to account for every check and clean what is left.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	outs := runSuites(ctx, plan, plan.Config().Timeout, stdout, stderr)
+	interrupted := ctx.Err() != nil
+	cleanupAfterRun(plan, stderr)
+
+	recorded, err := reports.ReadCheckResults(plan.ResultsDir())
 	if err != nil {
-		return exitNoRun, err
+		return exitUnexpected, fmt.Errorf("read the checks' results: %w", err)
+	}
+	died, ginkgoInterrupted := unfinishedSpecs(outs)
+	a := account(plan, plan.Config(), rel, recorded, died, outs)
+	res := &reports.Results{
+		Run: reports.Run{ID: plan.RunID, Start: start, End: time.Now().UTC(), ToolVersion: version, Profile: plan.Profile,
+			ConfigDigest: plan.Config().Digest, LabelFilter: plan.Labels, Interrupted: interrupted || ginkgoInterrupted,
+			Repeat: plan.Repeat, Selected: len(plan.Selected)},
+		Release: rel,
+		Checks:  a.checks,
+	}
+	if err := reports.Write(plan.ReleaseDir, res); err != nil {
+		return exitUnexpected, fmt.Errorf("write results: %w", err)
+	}
+	os.RemoveAll(plan.ResultsDir())
+	mergeGinkgoReports(plan.ReleaseDir, outs, stderr)
+	fmt.Fprintf(stdout, "\nnetconform: %d of %d selected checks ran; %s; results: %s\n", a.ran, len(plan.Selected),
+		reports.Summary(a.checks), filepath.Join(plan.ReleaseDir, "results.json"))
+	unexpected := append(reports.Unexpected(a.checks), writeViews(plan.ReleaseDir, res, stdout)...)
+	for _, id := range a.strays {
+		unexpected = append(unexpected, id+": ran but was not selected: the suites and the check registry disagree (a suite bug)")
+	}
+	if res.Run.Interrupted {
+		unexpected = append(unexpected, "the run was interrupted before every check ran")
+	}
+	if a.ran == 0 {
+		fmt.Fprintln(stdout, "netconform: no selected check could run:")
+		printList(stdout, unexpected)
+		return exitNoRun, nil
+	}
+	if len(unexpected) == 0 {
+		fmt.Fprintln(stdout, "netconform: every verdict is as expected")
+		return exitAsExpected, nil
+	}
+	fmt.Fprintln(stdout, "netconform: not as expected:")
+	printList(stdout, unexpected)
+	return exitUnexpected, nil
+}
+
+func repeatNote(n int) string {
+	if n > 1 {
+		return fmt.Sprintf(", each %d times", n)
+	}
+	return ""
+}
+
+func printList(w io.Writer, items []string) {
+	for _, u := range items {
+		fmt.Fprintln(w, "  - "+u)
+	}
+}
+
+// prepareOutput identifies the release, makes its directory and clears what
+// an earlier run there would mix in, and removes the lab objects of dead
+// earlier runs.
+func prepareOutput(plan *runplan.Plan, stderr io.Writer) (reports.Release, error) {
+	rel, err := plan.Locate()
+	if err != nil {
+		return rel, err
+	}
+	if err := os.MkdirAll(plan.ReleaseDir, 0o755); err != nil {
+		return rel, err
+	}
+	// Evidence and Ginkgo reports of an earlier run on this release would
+	// mix with this one's.
+	if err := os.RemoveAll(filepath.Join(plan.ReleaseDir, "evidence")); err != nil {
+		return rel, err
+	}
+	for _, name := range []string{"report.json", "junit.xml"} {
+		os.Remove(filepath.Join(plan.ReleaseDir, name))
 	}
 	if removed, err := topology.Cleanup(false); err != nil {
 		fmt.Fprintf(stderr, "netconform: warning: clean-up of earlier runs: %v\n", err)
@@ -112,99 +170,66 @@ func run(f runFlags, stdout, stderr io.Writer) (int, error) {
 	// no owner pid, and one another run has just created holds no process
 	// yet, so "no live process" cannot tell it from a leftover. Leftovers
 	// (empty groups of a killed run) go with `netconform clean-lab`.
+	return rel, nil
+}
 
-	runID := topology.NewRunID()
-	start := time.Now().UTC()
-	fmt.Fprintf(stdout, "netconform %s: run %s on %s (%s), profile %s, results in %s\n", version, runID, rel.ID, rel.Name, profile, releaseDir)
-
-	args := []string{"tool", "ginkgo", "run",
-		"--timeout", cfg.Timeout.String(),
-		"--output-dir", releaseDir, "--json-report", "report.json", "--junit-report", "junit.xml",
-		"--procs", strconv.Itoa(procs)}
-	if labels != "" {
-		args = append(args, "--label-filter", labels)
-	}
-	if f.check != "" {
-		// Focus matches the full spec text (containers, then the id).
-		args = append(args, "--focus", `(^|\s)`+regexp.QuoteMeta(f.check)+"$")
-	}
-	for _, s := range cfg.Suites {
-		args = append(args, "./suites/"+s)
-	}
-	cmd := exec.Command(goBinary(), args...)
-	cmd.Dir = filepath.Dir(configPath)
-	if root, err := moduleRoot(); err == nil {
-		cmd.Dir = root
-	}
-	cmd.Stdout, cmd.Stderr = stdout, stderr
-	cmd.Env = append(os.Environ(),
-		suiterun.EnvConfig+"="+configPath, suiterun.EnvProfile+"="+profile,
-		suiterun.EnvRunID+"="+runID, suiterun.EnvReleaseDir+"="+releaseDir)
-	// Ctrl-C reaches Ginkgo directly (same process group); Ginkgo then runs
-	// the specs' clean-up and writes its report. We wait for that instead of
-	// dying first, then clean what a killed child might have left.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	ginkgoErr := cmd.Run()
-	interrupted := ctx.Err() != nil
-
+// cleanupAfterRun removes what a killed suite may have left of this run.
+func cleanupAfterRun(plan *runplan.Plan, stderr io.Writer) {
 	if _, err := topology.Cleanup(false); err != nil {
 		fmt.Fprintf(stderr, "netconform: warning: clean-up after the run: %v\n", err)
 	}
-	if _, err := cleanupRunCgroups(runID); err != nil {
+	if _, err := cleanupRunCgroups(plan.RunID); err != nil {
 		fmt.Fprintf(stderr, "netconform: warning: removing this run's cgroups: %v\n", err)
 	}
-	gr, err := reports.ReadGinkgo(filepath.Join(releaseDir, "report.json"))
-	if err != nil {
-		var exitErr *exec.ExitError
-		if ginkgoErr != nil && !errors.As(ginkgoErr, &exitErr) {
-			return exitNoRun, fmt.Errorf("could not start Ginkgo (%v): is Go installed and this a netconform checkout?", ginkgoErr)
+}
+
+// mergeGinkgoReports joins the suites' Ginkgo reports into report.json and
+// junit.xml, the files CI systems read.
+func mergeGinkgoReports(dir string, outs []suiteOutcome, stderr io.Writer) {
+	var jsons, junits []string
+	for _, o := range outs {
+		if _, err := os.Stat(o.ginkgo); err == nil && o.ginkgo != "" {
+			jsons = append(jsons, o.ginkgo)
 		}
-		return exitNoRun, fmt.Errorf("no Ginkgo report (%v): the suites did not run; see the output above", err)
+		if j := filepath.Join(dir, "junit-"+o.name+".xml"); fileExists(j) {
+			junits = append(junits, j)
+		}
 	}
-	results, ginkgoInterrupted := reports.FromGinkgo(gr)
-	checks := reports.Expect(results, cfg, rel, profile)
-	res := &reports.Results{
-		Run: reports.Run{ID: runID, Start: start, End: time.Now().UTC(), ToolVersion: version, Profile: profile,
-			ConfigDigest: cfg.Digest, LabelFilter: labels, Interrupted: interrupted || ginkgoInterrupted},
-		Release: rel,
-		Checks:  checks,
+	if len(jsons) > 0 {
+		if _, err := reporters.MergeAndCleanupJSONReports(jsons, filepath.Join(dir, "report.json")); err != nil {
+			fmt.Fprintf(stderr, "netconform: warning: merging Ginkgo's JSON reports: %v\n", err)
+		}
 	}
-	if err := reports.Write(releaseDir, res); err != nil {
-		return exitUnexpected, fmt.Errorf("write results: %w", err)
+	if len(junits) > 0 {
+		if _, err := reporters.MergeAndCleanupJUnitReports(junits, filepath.Join(dir, "junit.xml")); err != nil {
+			fmt.Fprintf(stderr, "netconform: warning: merging Ginkgo's JUnit reports: %v\n", err)
+		}
 	}
-	fmt.Fprintf(stdout, "\nnetconform: %s; results: %s\n", reports.Summary(checks), filepath.Join(releaseDir, "results.json"))
-	// The derived views come after the data is safe on disk: a failure to
-	// render them loses no verdict, but is reported and fails the run.
-	var viewErrs []string
-	if err := html.WriteRelease(releaseDir, res); err != nil {
-		viewErrs = append(viewErrs, fmt.Sprintf("report.html: %v", err))
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}
+
+// writeViews writes what is derived from results.json once the data is safe
+// on disk: a failure to render loses no verdict, but is reported (and fails
+// the run).
+func writeViews(dir string, res *reports.Results, stdout io.Writer) []string {
+	var errs []string
+	if err := html.WriteRelease(dir, res); err != nil {
+		errs = append(errs, fmt.Sprintf("report.html: %v", err))
 	} else {
-		fmt.Fprintf(stdout, "netconform: report: %s\n", filepath.Join(releaseDir, html.FileName))
+		fmt.Fprintf(stdout, "netconform: report: %s\n", filepath.Join(dir, html.FileName))
 	}
-	bundles, err := evidence.BundleFailures(releaseDir, res, nil)
+	bundles, err := evidence.BundleFailures(dir, res, nil)
 	if err != nil {
-		viewErrs = append(viewErrs, fmt.Sprintf("evidence bundles: %v", err))
+		errs = append(errs, fmt.Sprintf("evidence bundles: %v", err))
 	}
 	for _, b := range bundles {
 		fmt.Fprintf(stdout, "netconform: evidence bundle to file: %s\n", b)
 	}
-	unexpected := append(reports.Unexpected(checks), viewErrs...)
-	if res.Run.Interrupted {
-		unexpected = append(unexpected, "the run was interrupted before every check ran")
-	}
-	if len(checks) == 0 {
-		unexpected = append(unexpected, "no check ran (label filter or focus matched nothing?)")
-	}
-	if len(unexpected) == 0 {
-		fmt.Fprintln(stdout, "netconform: every verdict is as expected")
-		return exitAsExpected, nil
-	}
-	fmt.Fprintln(stdout, "netconform: not as expected:")
-	for _, u := range unexpected {
-		fmt.Fprintln(stdout, "  - "+u)
-	}
-	return exitUnexpected, nil
+	return errs
 }
 
 // goBinary finds go even under sudo, whose secure_path usually lacks it.

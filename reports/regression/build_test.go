@@ -304,7 +304,7 @@ func TestUnknownSchemaVersionIsAnError(t *testing.T) {
 	in := t.TempDir()
 	p := filepath.Join(in, "future", "results.json")
 	_ = os.MkdirAll(filepath.Dir(p), 0o755)
-	if err := os.WriteFile(p, []byte(`{"schema":"`+reports.Schema+`","schema_version":2,"run":{"id":"x"},"release":{"id":"y"}}`), 0o644); err != nil {
+	if err := os.WriteFile(p, []byte(`{"schema":"`+reports.Schema+`","schema_version":99,"run":{"id":"x"},"release":{"id":"y"}}`), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	out := t.TempDir()

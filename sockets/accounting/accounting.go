@@ -32,6 +32,13 @@ func (c Change) String() string {
 	return fmt.Sprintf("%s %d → %d (%+d)", c.Counter, c.Before, c.After, c.After-c.Before)
 }
 
+// residualSlack is how far a counter may rise with nothing left behind. The
+// socket cache keeps up to MAX_CACHED_SOCKETS (512, bsd/sys/socketvar.h)
+// closed PF_INET stream sockets allocated in "socache zone" for reuse
+// (bsd/kern/uipc_socket.c, cached_sock_free) and frees them only after
+// SO_CACHE_TIME_LIMIT (so_cache_timer): zprint counts them in use.
+var residualSlack = map[string]int64{"zone.socache.inuse": 512}
+
 // Residual lists the counters that rose between before and after, among
 // those that count live sockets or their memory (Watched): what the churn
 // left behind although it closed everything.
@@ -39,7 +46,7 @@ func Residual(before, after Snapshot) []Change {
 	var out []Change
 	for name, a := range after.Counters {
 		b, ok := before.Counters[name]
-		if !ok || !Watched(name) || a <= b {
+		if !ok || !Watched(name) || a <= b+residualSlack[name] {
 			continue
 		}
 		out = append(out, Change{Counter: name, Before: b, After: a})

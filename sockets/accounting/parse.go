@@ -17,8 +17,9 @@ func ParseLinux(sockstat, sockstat6, slabinfo string, into map[string]int64) {
 	procstat.ParseSlabinfo([]byte(slabinfo), into)
 }
 
-// ParseDarwin reads the macOS sources: `sysctl` lines (pcbcounts, kern.ipc),
-// `netstat -m` and `zprint socket`.
+// ParseDarwin reads the macOS sources: `sysctl` lines (the pcb counts),
+// `netstat -m` and zprint's rows for the socket zones (darwinZones; zprint
+// holds the output of each call).
 func ParseDarwin(sysctl, netstatM, zprint string, into map[string]int64) {
 	for name, v := range macos.SysctlMap(sysctl) {
 		if n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64); err == nil {
@@ -31,8 +32,11 @@ func ParseDarwin(sysctl, netstatM, zprint string, into map[string]int64) {
 			into["mbuf.requests.denied"] = m.Denied
 		}
 	}
-	if z, ok := macos.FindZone(macos.ParseZprint(zprint), "socket"); ok {
-		into["zone.socket.inuse"] = z.InUse
-		into["zone.socket.cur_size"] = z.CurSize
+	zones := macos.ParseZprint(zprint)
+	for _, d := range darwinZones {
+		if z, ok := macos.FindZone(zones, d.zone); ok {
+			into[d.counter+".inuse"] = z.InUse
+			into[d.counter+".cur_size"] = z.Size()
+		}
 	}
 }

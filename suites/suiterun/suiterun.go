@@ -1,7 +1,9 @@
-// Package suiterun is what every Ginkgo suite shares: it reads the run's
-// settings from the environment `netconform run` sets (or from defaults when
-// a suite is run by hand), and turns a check function into a spec that
-// records the check's result as a report entry for netconform to collect.
+// Package suiterun is what every Ginkgo suite shares: it reads the run plan
+// `netconform run` resolved (or resolves it from ginkgo.yaml when a suite is
+// run by hand), declares one spec per registered check of the suite, runs
+// each check as many times as the plan says, and records every result the
+// moment it is known, so netconform can account for every selected check
+// even when the suite dies later.
 package suiterun
 
 import (
@@ -13,136 +15,128 @@ import (
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
+	"github.com/onsi/ginkgo/v2/types"
 
+	"github.com/netconform/netconform/catalog"
 	"github.com/netconform/netconform/check"
-	"github.com/netconform/netconform/config"
 	"github.com/netconform/netconform/harness"
 	"github.com/netconform/netconform/reports"
+	"github.com/netconform/netconform/runplan"
 	"github.com/netconform/netconform/topology"
-)
-
-// Environment variables set by `netconform run` for the suites.
-const (
-	EnvConfig     = "NETCONFORM_CONFIG"
-	EnvProfile    = "NETCONFORM_PROFILE"
-	EnvRunID      = "NETCONFORM_RUN_ID"
-	EnvReleaseDir = "NETCONFORM_RELEASE_DIR"
 )
 
 // EntryName is the report entry holding a check's result.
 const EntryName = reports.EntryName
 
-// Settings are the run's settings as a suite sees them.
-type Settings struct {
-	Config      *config.Config
-	ProfileName string
-	Profile     config.Profile
-	RunID       string
-	ReleaseDir  string
-}
+var plan *runplan.Plan
 
-// Load reads the settings. Without NETCONFORM_CONFIG it looks for ginkgo.yaml
-// in the working directory and its parents, so `ginkgo ./suites/ipv6` works by
-// hand from anywhere in the checkout.
-func Load() (*Settings, error) {
-	path := os.Getenv(EnvConfig)
-	if path == "" {
-		p, err := findUp("ginkgo.yaml")
-		if err != nil {
-			return nil, err
-		}
-		path = p
-	}
-	cfg, err := config.Load(path)
+// Load reads the run plan; call it in the suite's BeforeSuite (every
+// parallel process).
+func Load() (*runplan.Plan, error) {
+	p, err := runplan.FromEnv()
 	if err != nil {
 		return nil, err
 	}
-	s := &Settings{Config: cfg, ProfileName: cfg.Profile, RunID: os.Getenv(EnvRunID), ReleaseDir: os.Getenv(EnvReleaseDir)}
-	if p := os.Getenv(EnvProfile); p != "" {
-		s.ProfileName = p
-	}
-	prof, ok := cfg.Profiles[s.ProfileName]
-	if !ok {
-		return nil, fmt.Errorf("profile %q is not defined in %s", s.ProfileName, path)
-	}
-	s.Profile = prof
-	if s.RunID == "" {
-		s.RunID = topology.NewRunID()
-	}
-	if s.ReleaseDir == "" {
-		rel, err := reports.ThisRelease()
-		if err != nil {
-			return nil, err
-		}
-		out := cfg.Output
-		if !filepath.IsAbs(out) {
-			out = filepath.Join(filepath.Dir(path), out)
-		}
-		s.ReleaseDir = filepath.Join(out, rel.ID)
-	}
-	return s, nil
+	plan = p
+	return p, nil
 }
 
-func findUp(name string) (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		p := filepath.Join(dir, name)
-		if _, err := os.Stat(p); err == nil {
-			return p, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", fmt.Errorf("no %s here or above, and %s is not set", name, EnvConfig)
-		}
-		dir = parent
+// SetProbe sets the netconform-probe the checks of this process use.
+func SetProbe(path string) { plan.Probe = path }
+
+// Declare declares one spec per check the suite runs, in registration
+// order. The spec's text is the check id, so a spec that dies before
+// recording its result is still attributed; its labels are the check's.
+func Declare(suite string) {
+	for _, e := range catalog.Suite(suite) {
+		declare(e)
 	}
 }
 
-// Func is a check: it gets its environment and returns its result.
-type Func func(ctx context.Context, env *harness.Env) check.Result
-
-// Check declares a spec for one check. The spec's text is the check id, so a
-// spec that dies before recording its result is still attributed. A fail or
-// error verdict fails the spec (JUnit readers see it); a skip skips it.
-func Check(settings func() *Settings, id string, labels []string, fn Func) {
-	It(id, Label(labels...), func(ctx SpecContext) {
-		s := settings()
-		var res check.Result
-		if err := topology.CheckPrivileges(); err != nil {
-			res = check.Result{ID: id, Verdict: check.Skip, Reason: err.Error()}
-		} else {
-			drv, err := topology.ForThisOS()
-			if err != nil {
-				res = check.Result{ID: id, Verdict: check.Skip, Reason: err.Error()}
-			} else {
-				env := &harness.Env{Driver: drv, RunID: s.RunID, ReleaseDir: s.ReleaseDir, CheckID: id,
-					ProfileName: s.ProfileName, Profile: s.Profile, Log: GinkgoWriter}
-				start := time.Now()
-				res = fn(ctx, env)
-				// Measured here, once, for every check: lab building included.
-				res.Duration = check.Duration(time.Since(start))
+func declare(e catalog.Entry) {
+	It(e.ID, Label(e.Labels...), types.CodeLocation{FileName: e.File, LineNumber: e.Line}, func(ctx SpecContext) {
+		reps := plan.Repeat
+		if reps < 1 {
+			reps = 1
+		}
+		var verdicts []check.Verdict
+		var last check.Result
+		for i := 1; i <= reps; i++ {
+			rep := i
+			if reps == 1 {
+				rep = 0
+			}
+			last = runOnce(ctx, e, rep)
+			Record(last, rep)
+			verdicts = append(verdicts, last.Verdict)
+			if ctx.Err() != nil {
+				break
 			}
 		}
-		res.ID, res.Labels = id, labels
-		Record(res)
-		switch res.Verdict {
+		// The spec's own state, for JUnit readers: any fail or error fails
+		// it; it is skipped only when every repetition skipped.
+		switch v := worst(verdicts); v {
 		case check.Pass:
 		case check.Skip:
-			Skip(res.Reason)
+			Skip(last.Reason)
 		default:
-			Fail(fmt.Sprintf("%s: %s", res.Verdict, res.Reason))
+			Fail(fmt.Sprintf("%s: %s", v, last.Reason))
 		}
 	})
 }
 
-// Record attaches a result to the current spec's report.
-func Record(res check.Result) {
+func worst(vs []check.Verdict) check.Verdict {
+	rank := map[check.Verdict]int{check.Skip: 0, check.Pass: 1, check.Error: 2, check.Fail: 3}
+	w := check.Skip
+	for _, v := range vs {
+		if rank[v] > rank[w] {
+			w = v
+		}
+	}
+	return w
+}
+
+// runOnce runs the check once (repetition rep; 0 when the run does not
+// repeat), in fresh labs.
+func runOnce(ctx context.Context, e catalog.Entry, rep int) check.Result {
+	var res check.Result
+	if err := topology.CheckPrivileges(); err != nil {
+		res = check.Result{Verdict: check.Skip, Reason: err.Error()}
+	} else if drv, err := topology.ForThisOS(); err != nil {
+		res = check.Result{Verdict: check.Skip, Reason: err.Error()}
+	} else {
+		env := &harness.Env{Driver: drv, RunID: plan.RunID, ReleaseDir: plan.ReleaseDir, CheckID: e.ID,
+			ProfileName: plan.Profile, Profile: plan.ProfileConfig(), Params: plan.Config().Params,
+			Probe: plan.Probe, Repetition: rep, Log: GinkgoWriter}
+		start := time.Now()
+		res = e.Run(ctx, env)
+		// Measured here, once, for every check: lab building included.
+		res.Duration = check.Duration(time.Since(start))
+	}
+	// What the check is comes from its descriptor, whatever the check code
+	// wrote.
+	res.ID, res.Title, res.Spec, res.Labels = e.ID, e.Title, e.Spec, e.Labels
+	return res
+}
+
+// Record keeps a result: in the spec's report and, at once, in the run's
+// results directory (where netconform collects it even if the suite dies
+// before Ginkgo writes its report).
+func Record(res check.Result, rep int) {
 	b, err := json.Marshal(res)
 	if err != nil {
 		Fail(fmt.Sprintf("cannot record result of %s: %v", res.ID, err))
 	}
 	AddReportEntry(EntryName, json.RawMessage(b), ReportEntryVisibilityNever)
+	if err := reports.WriteCheckResult(plan.ResultsDir(), res.ID, rep, b); err != nil {
+		Fail(fmt.Sprintf("cannot record result of %s: %v", res.ID, err))
+	}
+}
+
+// CleanupResults removes recorded results a suite run by hand leaves (a run
+// by netconform removes them itself once collected).
+func CleanupResults() {
+	if os.Getenv(runplan.EnvPlan) == "" && plan != nil {
+		os.RemoveAll(filepath.Clean(plan.ResultsDir()))
+	}
 }

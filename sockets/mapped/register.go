@@ -1,0 +1,79 @@
+package mapped
+
+import (
+	"context"
+	"time"
+
+	"github.com/netconform/netconform/catalog"
+	"github.com/netconform/netconform/cfil"
+	"github.com/netconform/netconform/check"
+	"github.com/netconform/netconform/config"
+	"github.com/netconform/netconform/harness"
+)
+
+// The first-datagram checks (one per case) and the user-space filter
+// check, in suite order.
+func init() {
+	for _, c := range Cases {
+		catalog.Register(catalog.Entry{
+			Descriptor: check.Descriptor{ID: c.ID, Title: c.Title, Spec: Spec, Suite: "sockets", Labels: []string{"sockets", "mapped-sendto"}},
+			Run:        func(ctx context.Context, env *harness.Env) check.Result { return Run(ctx, env, c, paramsOf(env)) },
+			Proofs: []catalog.Proof{
+				{Name: "stock", Want: check.Pass},
+				{Name: "drop-first-datagram-per-flow", Want: check.Fail, Fault: DropFirstPerFlow(FaultHook(c)), Params: shortWindow,
+					Reason: `1st datagram lost 10/10 \(10 silent drops`},
+			},
+		})
+	}
+	catalog.Register(catalog.Entry{
+		Descriptor: check.Descriptor{ID: IDUserspaceFilter, Spec: FilterSpec, Suite: "sockets", Labels: []string{"sockets", "cfil"},
+			Title: "Dual-stack UDP sendto() through a user-space filter that accepts everything: the first datagram still arrives"},
+		Run: func(ctx context.Context, env *harness.Env) check.Result {
+			return UserspaceFilter(ctx, env, paramsOf(env))
+		},
+		Proofs: []catalog.Proof{
+			{Name: "stock", Want: check.Pass},
+			// A second filter, on the SUT's input path, that loses first
+			// datagrams: the self case's first datagrams pass the check's
+			// accepting filter on output and are lost on input, as the
+			// seed's reinject failure loses them after the filter. (On
+			// OUTPUT the check's own rule comes first and its accept ends
+			// the chain: the fault would never see a packet.)
+			{Name: "drop-first-datagram-per-flow-on-input", Want: check.Fail, Fault: DropFirstPerFlow("INPUT"), Params: shortWindow,
+				Reason: `self \(sockets.mapped-sendto.self\): .*1st datagram lost 10/10`},
+		},
+	})
+}
+
+// shortWindow keeps a run that loses datagrams short: each lost one costs
+// its receive window.
+func shortWindow(p *config.Params) { p.Sockets.ReceiveTimeout = 300 * time.Millisecond }
+
+// DropFirstPerFlow is the fault that mimics the seed: a content filter on
+// the SUT's hook ("INPUT" or "OUTPUT") that drops the first packet of every
+// new UDP flow while sendto() succeeds.
+func DropFirstPerFlow(hook string) func(context.Context, *harness.Lab) error {
+	return func(ctx context.Context, lab *harness.Lab) error {
+		f, err := cfil.StartFilter(ctx, lab.SUT(), cfil.FilterConfig{Queue: 7, Hook: hook, Match: []string{"-p", "udp"}, Mode: cfil.DropFirstPerFlow})
+		if err != nil {
+			return err
+		}
+		lab.OnClose(f.Close)
+		return nil
+	}
+}
+
+// FaultHook is where a fault must sit to hit a case: datagrams to the SUT
+// itself are dropped on its input path, datagrams to the peer on the output
+// path, since they never enter INPUT.
+func FaultHook(c Case) string {
+	if c.To == Self {
+		return "INPUT"
+	}
+	return "OUTPUT"
+}
+
+func paramsOf(env *harness.Env) Params {
+	p := env.Params.Sockets
+	return Params{Sockets: p.FreshSockets, Timeout: p.ReceiveTimeout}
+}
