@@ -105,19 +105,13 @@ func TestChecksOnLinux(t *testing.T) {
 }
 
 // shell is a fault made of shell commands run in the SUT's namespace (as a
-// profile's would be), each undone by its own undo command when the lab
-// closes. A missing tool skips the test.
+// profile's would be; harness.ShellFault). A missing tool skips the test.
 func shell(tool string, cmds ...string) func(context.Context, *harness.Lab) error {
 	return func(ctx context.Context, lab *harness.Lab) error {
 		if _, err := exec.LookPath(tool); err != nil {
 			return fmt.Errorf("%w: no %s here: %v", errNoTool, tool, err)
 		}
-		for _, c := range cmds {
-			if out, err := lab.SUT().Shell(ctx, c, nil); err != nil {
-				return fmt.Errorf("%s: %v: %s", c, err, out)
-			}
-		}
-		return nil
+		return harness.ShellFault(cmds...)(ctx, lab)
 	}
 }
 

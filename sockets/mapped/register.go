@@ -22,6 +22,11 @@ func init() {
 				{Name: "stock", Want: check.Pass},
 				{Name: "drop-first-datagram-per-flow", Want: check.Fail, Fault: DropFirstPerFlow(FaultHook(c)), Params: shortWindow,
 					Reason: `1st datagram lost 10/10 \(10 silent drops`},
+				// The SUT refusing the datagrams (a packet filter's DROP on
+				// output: EPERM): the stack's answer, a fail naming the call
+				// and the errno (checks_linux_test.go has more refusals).
+				{Name: "refused-by-packet-filter", Want: check.Fail, Fault: harness.ShellFault("iptables -I OUTPUT -p udp -j DROP"),
+					Reason: `1st datagram lost 10/10 \(10 failed with an errno: (sendto|send) EPERM ×10\)`},
 			},
 		})
 	}
@@ -41,6 +46,10 @@ func init() {
 			// the chain: the fault would never see a packet.)
 			{Name: "drop-first-datagram-per-flow-on-input", Want: check.Fail, Fault: DropFirstPerFlow("INPUT"), Params: shortWindow,
 				Reason: `self \(sockets.mapped-sendto.self\): .*1st datagram lost 10/10`},
+			// The SUT refusing every UDP datagram before the filter's hook
+			// (mangle runs before filter): a fail, though the filter saw none.
+			{Name: "refused-before-the-filter", Want: check.Fail, Fault: harness.ShellFault("iptables -t mangle -I OUTPUT -p udp -j DROP"),
+				Reason: `self \(sockets.mapped-sendto.self\): 1st datagram lost 10/10 \(10 failed with an errno: sendto EPERM ×10\)`},
 		},
 	})
 }
