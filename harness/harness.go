@@ -223,3 +223,19 @@ func (l *Lab) SaveTables(moment string) error {
 	l.Evidence = append(l.Evidence, rel)
 	return nil
 }
+
+// ShellFault is an Env.Setup made of shell commands run in the SUT's
+// network context, one after the other, as a profile's would be (a route or
+// a packet filter the SUT must then live with). A failing command fails the
+// setup, naming it and its output. What the commands create goes with the
+// lab's namespace.
+func ShellFault(cmds ...string) func(context.Context, *Lab) error {
+	return func(ctx context.Context, lab *Lab) error {
+		for _, c := range cmds {
+			if out, err := lab.SUT().Shell(ctx, c, nil); err != nil {
+				return fmt.Errorf("fault %q: %v: %s", c, err, strings.TrimSpace(string(out)))
+			}
+		}
+		return nil
+	}
+}

@@ -12,53 +12,88 @@ import (
 // judged is one observation as the verdict sees it: where its datagrams went
 // and which routers were allowed to receive them.
 type judged struct {
-	order       []string
-	what        string // "source 2001:db8:a::1", "destination 2001:db8:b:ffff::1"
+	order []string
+	what  string // "source 2001:db8:a::1", "destination 2001:db8:b:ffff::1"
+	// where says what makes a refusal or a loss the stack's doing: "in
+	// 2001:db8:b::/64, advertised by router b, on the link".
+	where       string
 	sent        int
 	allowed     []string
 	wire        []Hop
-	sendErrors  []string
+	refusals    []Refusal
+	silentLinks []string
 	tableAgrees bool
 	table       topology.RouteEntry
 	// wrong describes datagrams that went to a router not allowed.
 	wrong func(Hop) string
 }
 
-// judgeFirstHops: fail when any datagram reached a router not allowed (the
-// stack chose wrongly); error when an observation has no datagram on the wire
-// at all (nothing to judge); else pass. Where the routing table names another
-// first hop than the wire shows, the reason says so whatever the verdict.
-// passf takes the number of observations and of RA orders.
-func judgeFirstHops(cases []judged, failWhat, passf string) (check.Verdict, string) {
-	var wrong, silent, disagree []string
+// headlines of a failure, per check: what went wrong in general terms,
+// followed by every observation that shows it.
+type headlines struct {
+	wrong, refused, lost string
+}
+
+// judgeFirstHops gives the verdict of the first-hop checks:
+//   - fail when any datagram reached a router not allowed (the stack chose
+//     wrongly), when the stack refused a call needed to send (socket, bind,
+//     connect or write failed with an errno: its answer, named with the call
+//     and the errno), or when it accepted datagrams that never reached the
+//     wire while the capture was seeing the SUT's frames on every link;
+//   - error when nothing was tested, or when accepted datagrams are missing on
+//     a lab whose capture saw no frame at all from the SUT on some link (a
+//     lost datagram cannot be told from a broken capture there);
+//   - pass otherwise.
+//
+// Where the routing table names another first hop than the wire shows, the
+// reason says so whatever the verdict. passf takes the number of
+// observations and of RA orders.
+func judgeFirstHops(cases []judged, h headlines, passf string) (check.Verdict, string) {
+	var wrong, refused, lost, unsure, disagree []string
 	orders := map[string]bool{}
 	for _, c := range cases {
+		at := fmt.Sprintf("RA order %s, %s", orderString(c.order), c.what)
 		orders[orderString(c.order)] = true
 		total := 0
 		for _, h := range c.wire {
 			total += h.Frames
 			if !slices.Contains(c.allowed, h.Router) {
-				wrong = append(wrong, fmt.Sprintf("RA order %s, %s: %s", orderString(c.order), c.what, c.wrong(h)))
+				wrong = append(wrong, at+": "+c.wrong(h))
 			}
 		}
-		if total == 0 {
-			silent = append(silent, fmt.Sprintf("RA order %s, %s: none of the %d datagrams reached the wire (socket errors: %s)",
-				orderString(c.order), c.what, c.sent, orNone(c.sendErrors)))
+		if len(c.refusals) > 0 {
+			refused = append(refused, fmt.Sprintf("%s%s: %s", at, c.where, refusalList(c.refusals)))
+		}
+		if acc := accepted(c.sent, c.refusals); total < acc {
+			missing := fmt.Sprintf("%s%s: %d of the %d datagrams the stack accepted never reached the wire", at, c.where, acc-total, acc)
+			if len(c.silentLinks) > 0 {
+				unsure = append(unsure, fmt.Sprintf("%s, and the capture saw no frame at all from the SUT on %s", missing, strings.Join(c.silentLinks, ", ")))
+			} else {
+				lost = append(lost, missing)
+			}
 		}
 		if !c.tableAgrees && total > 0 {
-			disagree = append(disagree, fmt.Sprintf("RA order %s, %s: the routing table says %s, the wire shows %s",
-				orderString(c.order), c.what, c.table, hopList(c.wire)))
+			disagree = append(disagree, fmt.Sprintf("%s: the routing table says %s, the wire shows %s", at, c.table, hopList(c.wire)))
 		}
 	}
 	note := ""
 	if len(disagree) > 0 {
 		note = "; the routing table disagrees with the wire: " + strings.Join(disagree, "; ")
 	}
+	var fails []string
+	for _, f := range []struct {
+		head  string
+		items []string
+	}{{h.wrong, wrong}, {h.refused, refused}, {h.lost, lost}} {
+		if len(f.items) > 0 {
+			fails = append(fails, f.head+": "+strings.Join(f.items, "; "))
+		}
+	}
 	switch {
-	case len(wrong) > 0:
-		return check.Fail, failWhat + ": " + strings.Join(wrong, "; ") + note
-	case len(silent) > 0:
-		return check.Error, "cannot decide: " + strings.Join(silent, "; ") + note
+	case len(fails) > 0:
+		return check.Fail, strings.Join(fails, "; ") + note
+	case len(unsure) > 0:
+		return check.Error, "cannot decide: " + strings.Join(unsure, "; ") + note
 	case len(cases) == 0:
 		return check.Error, "cannot decide: nothing was tested"
 	}

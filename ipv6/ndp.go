@@ -111,3 +111,21 @@ func NeighborAdvertisement(mac net.HardwareAddr, target netip.Addr, router, soli
 	}
 	return serializeICMPv6(mac, dstMAC, target, dst, layers.ICMPv6TypeNeighborAdvertisement, na)
 }
+
+// solicitedNode is the solicited-node multicast group of a (RFC 4291 §2.7.1).
+func solicitedNode(a netip.Addr) netip.Addr {
+	b := a.As16()
+	return netip.AddrFrom16([16]byte{0xff, 0x02, 10: 0, 11: 0x01, 12: 0xff, 13: b[13], 14: b[14], 15: b[15]})
+}
+
+// NeighborSolicitation asks, from src (with its MAC as source link-layer
+// address), for target's link-layer address, to target's solicited-node
+// group (RFC 4861 §4.3, §7.2.2).
+func NeighborSolicitation(mac net.HardwareAddr, src, target netip.Addr) ([]byte, error) {
+	group := solicitedNode(target)
+	ns := &layers.ICMPv6NeighborSolicitation{
+		TargetAddress: target.AsSlice(),
+		Options:       layers.ICMPv6Options{{Type: layers.ICMPv6OptSourceAddress, Data: mac}},
+	}
+	return serializeICMPv6(mac, multicastMAC(group), src, group, layers.ICMPv6TypeNeighborSolicitation, ns)
+}

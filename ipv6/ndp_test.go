@@ -65,3 +65,13 @@ func TestRouterAdvertisementWire(t *testing.T) {
 		t.Errorf("withdrawal lifetime %d", ra.RouterLifetime)
 	}
 }
+
+func TestSolicitedNode(t *testing.T) {
+	got := solicitedNode(netip.MustParseAddr("fe80::ff:fe00:101"))
+	if want := netip.MustParseAddr("ff02::1:ff00:101"); got != want {
+		t.Errorf("solicited-node group %s, want %s", got, want)
+	}
+	if m := multicastMAC(got).String(); m != "33:33:ff:00:01:01" {
+		t.Errorf("its MAC %s", m)
+	}
+}

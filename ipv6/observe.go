@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"slices"
 	"sort"
 	"strings"
 	"time"
 
+	"github.com/netconform/netconform/harness"
 	"github.com/netconform/netconform/topology"
 )
 
@@ -72,8 +74,9 @@ func routerOf(lab *topology.Lab, e topology.RouteEntry) string {
 	return ""
 }
 
-// awaitSLAAC waits until the SUT holds a usable address in prefix on link.
-func awaitSLAAC(ctx context.Context, sut topology.SUT, link string, prefix netip.Prefix, timeout time.Duration) (netip.Addr, error) {
+// awaitSLAAC waits until the SUT holds a usable address in prefix on link,
+// waking on every address change w reports.
+func awaitSLAAC(ctx context.Context, sut topology.SUT, w *addressWatch, link string, prefix netip.Prefix, timeout time.Duration) (netip.Addr, error) {
 	deadline := time.Now().Add(timeout)
 	for {
 		addrs, err := sut.Addresses(link)
@@ -85,13 +88,11 @@ func awaitSLAAC(ctx context.Context, sut topology.SUT, link string, prefix netip
 				return a.Prefix.Addr(), nil
 			}
 		}
-		if time.Now().After(deadline) {
+		if !time.Now().Before(deadline) {
 			return netip.Addr{}, fmt.Errorf("the SUT configured no address in %s on %s within %s of the Router Advertisement", prefix, sut.Interface(link), timeout)
 		}
-		select {
-		case <-ctx.Done():
-			return netip.Addr{}, ctx.Err()
-		case <-time.After(10 * time.Millisecond):
+		if err := w.wait(ctx, deadline); err != nil {
+			return netip.Addr{}, err
 		}
 	}
 }
@@ -132,13 +133,35 @@ func awaitWire(ctx context.Context, ports []*topology.Port, timeout time.Duratio
 	}
 }
 
+// sent is what the socket API said about one observation's datagrams.
+type sent struct {
+	// src is the source the kernel used (getsockname after connect); invalid
+	// when no socket got that far.
+	src      netip.Addr
+	n        int
+	refusals []Refusal
+}
+
+// accepted is how many datagrams the stack took: those the wire must show.
+func (s sent) accepted() int { return accepted(s.n, s.refusals) }
+
+// errors are the refusals as the observations' send_errors list them.
+func (s sent) errors() []string {
+	var out []string
+	for _, r := range s.refusals {
+		out = append(out, r.String())
+	}
+	return out
+}
+
 // sendUDP sends n datagrams from src (unspecified: let the kernel choose) to
-// dst:9 inside the SUT and returns the source the kernel used and the errors
-// the socket API reported. An unbound socket is scoped to ifname where the
-// OS needs it to stay inside the lab (see scopeToInterface).
-func sendUDP(sut topology.SUT, src, dst netip.Addr, ifname string, n int, tag string) (netip.Addr, []string, error) {
-	var used netip.Addr
-	var sendErrs []string
+// dst:9 inside the SUT. A call the kernel refuses with an errno is recorded
+// as a Refusal (the stack's answer, judged); an error is returned only when
+// the harness itself failed (could not enter the SUT, a failure without an
+// errno). An unbound socket is scoped to ifname where the OS needs it to stay
+// inside the lab (see scopeToInterface).
+func sendUDP(sut topology.SUT, src, dst netip.Addr, ifname string, n int, tag string) (sent, error) {
+	out := sent{n: n}
 	err := sut.Do(func() error {
 		d := net.Dialer{}
 		if src.IsValid() {
@@ -146,21 +169,82 @@ func sendUDP(sut topology.SUT, src, dst netip.Addr, ifname string, n int, tag st
 		} else {
 			d.Control = scopeToInterface(ifname)
 		}
+		// Dial is socket, bind and connect: the error names the one refused.
 		nc, err := d.Dial("udp6", netip.AddrPortFrom(dst, 9).String())
 		if err != nil {
-			return fmt.Errorf("UDP socket from %v to %s: %w", src, dst, err)
+			r, ok := refusalOf("connect", err)
+			if !ok {
+				return fmt.Errorf("UDP socket from %v to %s: %w", src, dst, err)
+			}
+			out.refusals = append(out.refusals, r)
+			return nil
 		}
 		c := nc.(*net.UDPConn)
 		defer c.Close()
-		used = c.LocalAddr().(*net.UDPAddr).AddrPort().Addr().Unmap()
+		out.src = c.LocalAddr().(*net.UDPAddr).AddrPort().Addr().Unmap()
 		for i := 1; i <= n; i++ {
 			if _, err := fmt.Fprintf(c, "netconform %s #%d", tag, i); err != nil {
-				sendErrs = append(sendErrs, fmt.Sprintf("datagram %d: %v", i, err))
+				r, ok := refusalOf("write", err)
+				if !ok {
+					return fmt.Errorf("datagram %d from %s to %s: %w", i, out.src, dst, err)
+				}
+				r.Datagram = i
+				out.refusals = append(out.refusals, r)
 			}
 		}
 		return nil
 	})
-	return used, sendErrs, err
+	return out, err
+}
+
+// silentLinks lists the links on which the capture saw no frame from the
+// SUT at all: there a missing datagram cannot be told from a broken capture.
+func silentLinks(ports []*topology.Port) []string {
+	var out []string
+	for _, p := range ports {
+		if !slices.ContainsFunc(p.Frames(), func(f topology.Frame) bool { return f.Dir == topology.FromSUT }) {
+			out = append(out, p.Link())
+		}
+	}
+	return out
+}
+
+// unheardLinks is called when datagrams the stack accepted are missing: it
+// returns the links on which the capture has still not heard the SUT. On
+// each link not heard yet (the SUT's Router Solicitation and MLD report may
+// predate the capture), a router of the link first asks for the SUT's
+// link-local address with a Neighbor Solicitation, which the SUT must
+// answer; the wait ends at the answers or at timeout.
+func unheardLinks(ctx context.Context, lab *harness.Lab, ports []*topology.Port, timeout time.Duration) ([]string, error) {
+	silent := silentLinks(ports)
+	if len(silent) == 0 {
+		return nil, nil
+	}
+	for _, name := range silent {
+		link, ok := lab.Lab().Link(name)
+		if !ok || len(link.Routers) == 0 {
+			continue
+		}
+		addrs, err := lab.SUT().Addresses(name)
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range addrs {
+			if a.Prefix.Addr().IsLinkLocalUnicast() {
+				r := link.Routers[0]
+				frame, err := NeighborSolicitation(r.MAC, r.LinkLocal, a.Prefix.Addr())
+				if err == nil {
+					err = lab.Port(name).Send(frame)
+				}
+				if err != nil {
+					return nil, fmt.Errorf("ask the SUT to speak on %s: %w", name, err)
+				}
+				break
+			}
+		}
+	}
+	awaitWire(ctx, ports, timeout, func() bool { return len(silentLinks(ports)) == 0 })
+	return silentLinks(ports), nil
 }
 
 func fromSource(ports []*topology.Port, dst, src netip.Addr, tag string) []Datagram {

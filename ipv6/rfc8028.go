@@ -27,11 +27,18 @@ type SourceObservation struct {
 	Interface string       `json:"interface"`
 	Prefix    netip.Prefix `json:"prefix"`
 	// Expected are the routers that advertised the source's prefix.
-	Expected   []string `json:"expected_routers"`
-	Sent       int      `json:"sent"`
-	SendErrors []string `json:"send_errors,omitempty"`
+	Expected []string `json:"expected_routers"`
+	Sent     int      `json:"sent"`
+	// SendErrors are the refused calls as text ("connect: EACCES
+	// (permission denied)"), Refusals the same as data.
+	SendErrors []string  `json:"send_errors,omitempty"`
+	Refusals   []Refusal `json:"refusals,omitempty"`
 	// Wire is where the datagrams went, by first-hop MAC: the verdict's basis.
 	Wire []Hop `json:"wire"`
+	// SilentLinks are the lab's links on which the capture saw no frame from
+	// the SUT at all (normally none): a datagram the stack accepted that is
+	// missing there may be the capture's fault, so it cannot be judged.
+	SilentLinks []string `json:"silent_links,omitempty"`
 	// Table is what the SUT's routing table says for this source and the
 	// destination (route get), and TableRouter the router it names.
 	Table       topology.RouteEntry `json:"table"`
@@ -46,22 +53,19 @@ func orderString(o []string) string { return strings.Join(o, ",") }
 func JudgeSources(obs []SourceObservation) (check.Verdict, string) {
 	cases := make([]judged, len(obs))
 	for i, o := range obs {
-		cases[i] = judged{order: o.RAOrder, sent: o.Sent, allowed: o.Expected, wire: o.Wire, sendErrors: o.SendErrors,
-			tableAgrees: o.TableAgrees, table: o.Table, what: "source " + o.Source.String(),
+		cases[i] = judged{order: o.RAOrder, sent: o.Sent, allowed: o.Expected, wire: o.Wire, refusals: o.Refusals,
+			silentLinks: o.SilentLinks, tableAgrees: o.TableAgrees, table: o.Table, what: "source " + o.Source.String(),
+			where: fmt.Sprintf(" (in %s, advertised by router %s on %s)", o.Prefix, strings.Join(o.Expected, "/"), o.Interface),
 			wrong: func(h Hop) string {
 				return fmt.Sprintf("%d of %d datagrams from %s (in %s, advertised by router %s) went to %s",
 					h.Frames, o.Sent, o.Source, o.Prefix, strings.Join(o.Expected, "/"), h)
 			}}
 	}
-	return judgeFirstHops(cases, "traffic left via a router that did not advertise its source prefix",
-		"every source (%d observations over %d RA orders) left via a router that advertised its prefix")
-}
-
-func orNone(s []string) string {
-	if len(s) == 0 {
-		return "none"
-	}
-	return strings.Join(s, ", ")
+	return judgeFirstHops(cases, headlines{
+		wrong:   "traffic left via a router that did not advertise its source prefix",
+		refused: "the stack refused to send from an address it holds while the router that advertised its prefix is on the link",
+		lost:    "the stack accepted datagrams from an address it holds and did not send them",
+	}, "every source (%d observations over %d RA orders) left via a router that advertised its prefix")
 }
 
 func hopList(hs []Hop) string {
@@ -76,6 +80,12 @@ func hopList(hs []Hop) string {
 // holds an address in each of its prefixes, so the SUT learns them in exactly
 // that order. It returns the SUT's address per prefix.
 func learn(ctx context.Context, lab *harness.Lab, routers map[string]*Router, order []string, p config.IPv6Params) (map[netip.Prefix]netip.Addr, error) {
+	// Subscribed before the first RA: no address change is missed.
+	w, err := watchAddresses(lab.SUT())
+	if err != nil {
+		return nil, err
+	}
+	defer w.close()
 	addrs := map[netip.Prefix]netip.Addr{}
 	for _, name := range order {
 		r := routers[name]
@@ -84,7 +94,7 @@ func learn(ctx context.Context, lab *harness.Lab, routers map[string]*Router, or
 		}
 		link := linkOf(lab.Lab(), name)
 		for _, prefix := range r.Decl().Prefixes {
-			a, err := awaitSLAAC(ctx, lab.SUT(), link, prefix, p.SettleTimeout)
+			a, err := awaitSLAAC(ctx, lab.SUT(), w, link, prefix, p.SettleTimeout)
 			if err != nil {
 				return nil, err
 			}
@@ -136,30 +146,63 @@ func sourcesCheck(ctx context.Context, env *harness.Env, p config.IPv6Params, re
 }
 
 // observeSources sends from every source the SUT configured, each bound to
-// its address, and sees where the datagrams went.
+// its address, and sees where the datagrams went. Every source sends first,
+// then one wait covers them all: it ends as soon as every datagram the stack
+// accepted is on the wire (at once when it accepted none), or at wire_timeout.
 func observeSources(ctx context.Context, lab *harness.Lab, p config.IPv6Params, order []string, tag string, addrs map[netip.Prefix]netip.Addr) ([]SourceObservation, error) {
 	l := lab.Lab()
 	ports := portsOf(lab)
-	var obs []SourceObservation
+	type sending struct {
+		router topology.PlacedRouter
+		prefix netip.Prefix
+		src    netip.Addr
+		msgTag string
+		sent   sent
+	}
+	var all []sending
 	for _, r := range l.Routers() {
 		for _, prefix := range r.Prefixes {
 			src := addrs[prefix]
 			msgTag := tag + " " + src.String()
-			_, sendErrs, err := sendUDP(lab.SUT(), src, offLink, r.SUTIf, p.Datagrams, msgTag)
+			s, err := sendUDP(lab.SUT(), src, offLink, r.SUTIf, p.Datagrams, msgTag)
 			if err != nil {
 				return nil, err
 			}
-			awaitWire(ctx, ports, p.WireTimeout, func() bool { return len(fromSource(ports, offLink, src, msgTag)) >= p.Datagrams })
-			table, err := lab.SUT().RouteGet(offLink, src)
-			if err != nil {
-				return nil, err
-			}
-			o := SourceObservation{RAOrder: order, Source: src, Interface: r.SUTIf, Prefix: prefix,
-				Expected: advertisers(l, src), Sent: p.Datagrams, SendErrors: sendErrs,
-				Wire: hops(l, fromSource(ports, offLink, src, msgTag)), Table: table, TableRouter: routerOf(l, table)}
-			o.TableAgrees = len(o.Wire) == 1 && o.Wire[0].Router == o.TableRouter
-			obs = append(obs, o)
+			all = append(all, sending{router: r, prefix: prefix, src: src, msgTag: msgTag, sent: s})
 		}
+	}
+	complete := func() bool {
+		for _, s := range all {
+			if len(fromSource(ports, offLink, s.src, s.msgTag)) < s.sent.accepted() {
+				return false
+			}
+		}
+		return true
+	}
+	var silent []string
+	done := awaitWire(ctx, ports, p.WireTimeout, complete)
+	if err := ctx.Err(); err != nil {
+		// Interrupted: what is missing was not given its time.
+		return nil, err
+	}
+	if !done {
+		var err error
+		if silent, err = unheardLinks(ctx, lab, ports, p.WireTimeout); err != nil {
+			return nil, err
+		}
+	}
+	var obs []SourceObservation
+	for _, s := range all {
+		table, err := routeGet(lab.SUT(), offLink, s.src)
+		if err != nil {
+			return nil, err
+		}
+		o := SourceObservation{RAOrder: order, Source: s.src, Interface: s.router.SUTIf, Prefix: s.prefix,
+			Expected: advertisers(l, s.src), Sent: p.Datagrams, SendErrors: s.sent.errors(), Refusals: s.sent.refusals,
+			Wire: hops(l, fromSource(ports, offLink, s.src, s.msgTag)), Table: table, TableRouter: routerOf(l, table),
+			SilentLinks: silent}
+		o.TableAgrees = len(o.Wire) == 1 && o.Wire[0].Router == o.TableRouter
+		obs = append(obs, o)
 	}
 	return obs, nil
 }

@@ -23,8 +23,13 @@ type Rule55Observation struct {
 	Source        netip.Addr `json:"source"`
 	SourceRouters []string   `json:"source_routers"`
 	Sent          int        `json:"sent"`
-	SendErrors    []string   `json:"send_errors,omitempty"`
-	Wire          []Hop      `json:"wire"`
+	// SendErrors are the refused calls as text, Refusals the same as data
+	// (as for the RFC 8028 checks); Source is empty when connect was refused.
+	SendErrors []string  `json:"send_errors,omitempty"`
+	Refusals   []Refusal `json:"refusals,omitempty"`
+	Wire       []Hop     `json:"wire"`
+	// SilentLinks: links where the capture saw nothing from the SUT.
+	SilentLinks []string `json:"silent_links,omitempty"`
 	// Table is `route get dst` with no source, what a person would ask, in
 	// the socket's scope: on macOS, where the socket is bound to the lab's
 	// interface, `route get -ifscope <feth> dst` (tableLookup).
@@ -56,15 +61,23 @@ func rule55Destinations() []struct {
 func JudgeRule55(obs []Rule55Observation) (check.Verdict, string) {
 	cases := make([]judged, len(obs))
 	for i, o := range obs {
-		cases[i] = judged{order: o.RAOrder, sent: o.Sent, allowed: o.SourceRouters, wire: o.Wire, sendErrors: o.SendErrors,
-			tableAgrees: o.TableAgrees, table: o.Table, what: "destination " + o.Destination.String(),
+		where := ""
+		if o.Source.IsValid() {
+			where = fmt.Sprintf(" (source %s, advertised by router %s)", o.Source, strings.Join(o.SourceRouters, "/"))
+		}
+		cases[i] = judged{order: o.RAOrder, sent: o.Sent, allowed: o.SourceRouters, wire: o.Wire, refusals: o.Refusals,
+			silentLinks: o.SilentLinks, tableAgrees: o.TableAgrees, table: o.Table, what: "destination " + o.Destination.String(),
+			where: where,
 			wrong: func(h Hop) string {
 				return fmt.Sprintf("the kernel chose source %s (advertised by router %s) but sent to %s",
 					o.Source, strings.Join(o.SourceRouters, "/"), h)
 			}}
 	}
-	return judgeFirstHops(cases, "source address and first hop disagree",
-		"for every destination (%d observations over %d RA orders) the chosen source lies in a prefix of the chosen router")
+	return judgeFirstHops(cases, headlines{
+		wrong:   "source address and first hop disagree",
+		refused: "the stack refused to send from an unbound socket while both routers are on the link",
+		lost:    "the stack accepted datagrams from an unbound socket and did not send them",
+	}, "for every destination (%d observations over %d RA orders) the chosen source lies in a prefix of the chosen router")
 }
 
 // Rule55 checks that an unbound socket's source address and first hop agree.
@@ -75,29 +88,56 @@ func Rule55(ctx context.Context, env *harness.Env, p config.IPv6Params) check.Re
 }
 
 // observeRule55 lets the kernel choose the source towards each destination
-// and sees which router the datagrams went to.
+// and sees which router the datagrams went to. Both destinations are sent
+// to first, then one wait covers them (as in observeSources).
 func observeRule55(ctx context.Context, lab *harness.Lab, p config.IPv6Params, order []string, tag string, _ map[netip.Prefix]netip.Addr) ([]Rule55Observation, error) {
 	l := lab.Lab()
 	ports := portsOf(lab)
+	dests := rule55Destinations()
+	sends := make([]sent, len(dests))
+	tags := make([]string, len(dests))
+	for i, d := range dests {
+		tags[i] = tag + " " + d.dst.String()
+		s, err := sendUDP(lab.SUT(), netip.Addr{}, d.dst, l.Links[0].SUTIf, p.Datagrams, tags[i])
+		if err != nil {
+			return nil, err
+		}
+		sends[i] = s
+	}
+	complete := func() bool {
+		for i, d := range dests {
+			if len(fromSource(ports, d.dst, sends[i].src, tags[i])) < sends[i].accepted() {
+				return false
+			}
+		}
+		return true
+	}
+	var silent []string
+	done := awaitWire(ctx, ports, p.WireTimeout, complete)
+	if err := ctx.Err(); err != nil {
+		// Interrupted: what is missing was not given its time.
+		return nil, err
+	}
+	if !done {
+		var err error
+		if silent, err = unheardLinks(ctx, lab, ports, p.WireTimeout); err != nil {
+			return nil, err
+		}
+	}
 	var obs []Rule55Observation
-	for _, d := range rule55Destinations() {
-		msgTag := tag + " " + d.dst.String()
-		src, sendErrs, err := sendUDP(lab.SUT(), netip.Addr{}, d.dst, l.Links[0].SUTIf, p.Datagrams, msgTag)
+	for i, d := range dests {
+		src := sends[i].src
+		table, err := tableOpinion(tableLookup(lab.SUT(), d.dst, l.Links[0].SUTIf, scopeToInterface(l.Links[0].SUTIf) != nil))
 		if err != nil {
 			return nil, err
 		}
-		awaitWire(ctx, ports, p.WireTimeout, func() bool { return len(fromSource(ports, d.dst, src, msgTag)) >= p.Datagrams })
-		table, err := tableLookup(lab.SUT(), d.dst, l.Links[0].SUTIf, scopeToInterface(l.Links[0].SUTIf) != nil)
-		if err != nil {
-			return nil, err
-		}
-		fromSrc, err := lab.SUT().RouteGet(d.dst, src)
+		fromSrc, err := routeGet(lab.SUT(), d.dst, src)
 		if err != nil {
 			return nil, err
 		}
 		o := Rule55Observation{RAOrder: order, Destination: d.dst, Near: d.near, Source: src, SourceRouters: advertisers(l, src),
-			Sent: p.Datagrams, SendErrors: sendErrs, Wire: hops(l, fromSource(ports, d.dst, src, msgTag)), Table: table, TableRouter: routerOf(l, table),
-			TableFromSource: fromSrc}
+			Sent: p.Datagrams, SendErrors: sends[i].errors(), Refusals: sends[i].refusals, Wire: hops(l, fromSource(ports, d.dst, src, tags[i])),
+			SilentLinks: silent, Table: table, TableRouter: routerOf(l, table), TableFromSource: fromSrc}
 		o.TableAgrees = len(o.Wire) == 1 && o.Wire[0].Router == o.TableRouter
 		obs = append(obs, o)
 	}

@@ -3,6 +3,7 @@ package ipv6
 import (
 	"fmt"
 	"net"
+	"os"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -17,7 +18,10 @@ func scopeToInterface(ifname string) func(network, address string, c syscall.Raw
 	return func(network, address string, c syscall.RawConn) error {
 		ifi, err := net.InterfaceByName(ifname)
 		if err != nil {
-			return fmt.Errorf("scope socket to %s: %w", ifname, err)
+			// %v, not %w: a missing lab interface is the harness's
+			// trouble, and an errno inside must not read as the stack's
+			// refusal (refusalOf).
+			return fmt.Errorf("scope socket to %s: %v", ifname, err)
 		}
 		var serr error
 		if err := c.Control(func(fd uintptr) {
@@ -26,7 +30,8 @@ func scopeToInterface(ifname string) func(network, address string, c syscall.Raw
 			return err
 		}
 		if serr != nil {
-			return fmt.Errorf("IPV6_BOUND_IF %s: %w", ifname, serr)
+			// The stack refused the option: its answer, named as a call.
+			return fmt.Errorf("IPV6_BOUND_IF %s: %w", ifname, os.NewSyscallError("setsockopt", serr))
 		}
 		return nil
 	}

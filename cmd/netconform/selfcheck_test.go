@@ -613,17 +613,18 @@ func processAliveTest(pid int) bool {
 	return i < 0 || i+2 >= len(s) || (s[i+2] != 'Z' && s[i+2] != 'X')
 }
 
-// TestSelfValidationMappedSendtoFault: a profile that drops every other UDP
-// packet on the SUT's input path (so the first datagram of each fresh
-// socket) makes the reported case fail through the real command with the
-// seed's words, and the content-filter attribution does not blame a filter
-// that was not there.
+// TestSelfValidationMappedSendtoFault: a profile that drops the first UDP
+// packet of every flow on the SUT's input path (hashlimit with a burst of
+// one per 4-tuple: the first datagram of each fresh socket, whatever the
+// order the sockets send in) makes the reported case fail through the real
+// command with the seed's words, and the content-filter attribution does not
+// blame a filter that was not there.
 func TestSelfValidationMappedSendtoFault(t *testing.T) {
 	needRoot(t)
 	if _, err := exec.LookPath("iptables"); err != nil {
 		t.Skip("iptables needed to inject the fault")
 	}
-	cfg := writeConfig(t, "", "  drop-first-input:\n    commands: [\"iptables -I INPUT -p udp -m statistic --mode nth --every 2 --packet 0 -j DROP\"]\n")
+	cfg := writeConfig(t, "", "  drop-first-input:\n    commands: [\"iptables -I INPUT -p udp -m hashlimit --hashlimit-name ncfirst --hashlimit-mode srcip,srcport,dstip,dstport --hashlimit-upto 1/hour --hashlimit-burst 1 -j DROP\"]\n")
 	b, _ := os.ReadFile(cfg)
 	// Every lost datagram costs a window: keep them short.
 	os.WriteFile(cfg, []byte(strings.Replace(string(b), "receive_timeout: 1s", "receive_timeout: 300ms", 1)), 0o644)

@@ -46,6 +46,10 @@ type Params struct {
 	// MemoryLimit, when positive, runs the probe in a memory cgroup limited
 	// to that many bytes.
 	MemoryLimit int64
+	// wrapStart, when set, wraps how the probe is started: the
+	// self-validation uses it to make the SUT refuse the probe's sockets
+	// while the probe waits to be released.
+	wrapStart func(startFunc) startFunc
 }
 
 // churnLab is the smallest lab there is: the probe needs the SUT's network
@@ -66,11 +70,15 @@ func Run(ctx context.Context, env *harness.Env, k Kind, p Params) check.Result {
 	defer cancel()
 	env.Logf("%s: %d cycles of %s in the SUT namespace%s", k.ID(), p.Count, churn.SocketName(k.Family, k.Type), limitNote(p.MemoryLimit))
 	before := accounting.Take(ctx, lab.SUT())
+	start := lab.SUT().Start
+	if p.wrapStart != nil {
+		start = p.wrapStart(start)
+	}
 	var m churn.Measurement
 	if p.MemoryLimit > 0 {
-		m, err = measureLimited(rctx, env.RunID, groupName(k), p.MemoryLimit, churn.RunParams{Probe: p.Probe, Config: cfg}, lab.SUT().Start)
+		m, err = measureLimited(rctx, env.RunID, groupName(k), p.MemoryLimit, churn.RunParams{Probe: p.Probe, Config: cfg}, start)
 	} else {
-		m, err = churn.Run(rctx, churn.RunParams{Probe: p.Probe, Config: cfg}, lab.SUT().Start)
+		m, err = churn.Run(rctx, churn.RunParams{Probe: p.Probe, Config: cfg}, start)
 	}
 	if err != nil && rctx.Err() != nil && ctx.Err() == nil {
 		err = fmt.Errorf("probe still running after churn_timeout %v: %w", p.Timeout, err)

@@ -111,3 +111,33 @@ func TestStuckProbeIsAnError(t *testing.T) {
 		t.Fatalf("verdict %s: %s", res.Verdict, res.Reason)
 	}
 }
+
+// TestRefusedSocketIsAFail: when the SUT refuses socket() itself, the
+// churn check fails naming the call and the errno (reason and observation).
+// The refusal is a cgroup socket-creation hook (a BPF program attached as
+// BPF_CGROUP_INET_SOCK_CREATE that says no, as a sandbox policy would): the
+// kernel answers socket(AF_INET*) with EPERM for every process of the group,
+// and the probe is moved into it before it is released.
+func TestRefusedSocketIsAFail(t *testing.T) {
+	for _, k := range Kinds {
+		t.Run(k.ID(), func(t *testing.T) {
+			env := newEnv(t, k.ID())
+			refuse := refuseSockets(t, env.RunID)
+			res := Run(context.Background(), env, k, Params{Probe: probePath, Count: 1000, Timeout: time.Minute, wrapStart: refuse})
+			t.Logf("%s: %s", res.Verdict, res.Reason)
+			if res.Verdict != check.Fail {
+				t.Fatalf("verdict %s, want fail: %s", res.Verdict, res.Reason)
+			}
+			if !strings.Contains(res.Reason, "socket() failed with EPERM (Operation not permitted) at iteration 1 of 1000") {
+				t.Errorf("reason does not name the refused call and its errno: %s", res.Reason)
+			}
+			var m churn.Measurement
+			if err := json.Unmarshal(res.Observations, &m); err != nil {
+				t.Fatal(err)
+			}
+			if f := m.FirstFailure; f == nil || f.Call != "socket" || f.Errno != "EPERM" || f.Iteration != 1 {
+				t.Errorf("first failure %+v, want socket EPERM at iteration 1", m.FirstFailure)
+			}
+		})
+	}
+}

@@ -3,7 +3,6 @@ package mapped
 import (
 	"context"
 	"net/netip"
-	"sync"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -17,86 +16,116 @@ type arrival struct {
 	src netip.AddrPort
 }
 
-// receiver is where a case looks for its datagrams.
-type receiver interface {
-	// await returns when payload has arrived, at deadline, or when ctx ends
-	// (its error).
-	await(ctx context.Context, payload string, deadline time.Time) error
+// collector is where a case looks for its datagrams: all of the case's
+// sockets at once (self) or the wire at the peer. One collector serves the
+// K sockets together, so their receive windows overlap and one wait covers
+// them all.
+type collector interface {
+	// refresh takes in whatever has arrived so far, with its time.
+	refresh()
+	// seen reports whether payload had arrived at the last refresh.
 	seen(payload string) (arrival, bool)
+	// wait returns when something may have arrived since the last refresh,
+	// at deadline, or when ctx ends (its error).
+	wait(ctx context.Context, deadline time.Time) error
 }
 
-// socketReceiver reads the datagrams a socket sends to itself. Everything it
-// reads is kept with its time, so a datagram that turns up while a later one
-// is awaited is still accounted for (as late).
-type socketReceiver struct {
-	fd  int
+// awaitAll waits until every payload has arrived or deadline has passed,
+// whichever comes first: it never waits for a payload that is already in.
+func awaitAll(ctx context.Context, c collector, payloads []string, deadline time.Time) error {
+	for {
+		c.refresh()
+		missing := false
+		for _, p := range payloads {
+			if _, ok := c.seen(p); !ok {
+				missing = true
+				break
+			}
+		}
+		if !missing || !time.Now().Before(deadline) {
+			return nil
+		}
+		if err := c.wait(ctx, deadline); err != nil {
+			return err
+		}
+	}
+}
+
+// socketCollector reads the datagrams the case's sockets send to
+// themselves. Everything any of them reads is kept with its time, so a
+// datagram that turns up late is still accounted for.
+type socketCollector struct {
+	fds []int
 	got map[string]arrival
 }
 
-func newSocketReceiver(fd int) *socketReceiver {
-	return &socketReceiver{fd: fd, got: map[string]arrival{}}
+func newSocketCollector() *socketCollector {
+	return &socketCollector{got: map[string]arrival{}}
 }
+
+// add watches one more socket.
+func (r *socketCollector) add(fd int) { r.fds = append(r.fds, fd) }
 
 // pollSlice bounds one poll so a cancelled ctx is noticed promptly.
 const pollSlice = 100 * time.Millisecond
 
-func (r *socketReceiver) await(ctx context.Context, payload string, deadline time.Time) error {
-	for {
-		r.drain()
-		if _, ok := r.got[payload]; ok {
-			return nil
-		}
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		wait := min(time.Until(deadline), pollSlice)
-		if wait <= 0 {
-			return nil
-		}
-		fds := []unix.PollFd{{Fd: int32(r.fd), Events: unix.POLLIN}}
-		if _, err := unix.Poll(fds, int(wait.Milliseconds())+1); err != nil && err != unix.EINTR {
-			return err
-		}
+func (r *socketCollector) wait(ctx context.Context, deadline time.Time) error {
+	if err := ctx.Err(); err != nil {
+		return err
 	}
+	wait := min(time.Until(deadline), pollSlice)
+	if wait <= 0 || len(r.fds) == 0 {
+		return nil
+	}
+	fds := make([]unix.PollFd, len(r.fds))
+	for i, fd := range r.fds {
+		fds[i] = unix.PollFd{Fd: int32(fd), Events: unix.POLLIN}
+	}
+	if _, err := unix.Poll(fds, int(wait.Milliseconds())+1); err != nil && err != unix.EINTR {
+		return err
+	}
+	return nil
 }
 
-// drain reads every datagram waiting on the socket, without blocking.
-func (r *socketReceiver) drain() {
+// refresh reads every datagram waiting on every socket, without blocking. A
+// pending socket error is read (and so cleared) the same way.
+func (r *socketCollector) refresh() {
 	buf := make([]byte, 2048)
-	for {
-		n, from, err := unix.Recvfrom(r.fd, buf, unix.MSG_DONTWAIT)
-		if err != nil {
-			return
-		}
-		p := string(buf[:n])
-		if _, dup := r.got[p]; !dup {
-			r.got[p] = arrival{at: time.Now(), src: addrPortOf(from)}
+	for _, fd := range r.fds {
+		for {
+			n, from, err := unix.Recvfrom(fd, buf, unix.MSG_DONTWAIT)
+			if err != nil {
+				break
+			}
+			p := string(buf[:n])
+			if _, dup := r.got[p]; !dup {
+				r.got[p] = arrival{at: time.Now(), src: addrPortOf(from)}
+			}
 		}
 	}
 }
 
-func (r *socketReceiver) seen(payload string) (arrival, bool) {
+func (r *socketCollector) seen(payload string) (arrival, bool) {
 	a, ok := r.got[payload]
 	return a, ok
 }
 
-// wireReceiver looks for datagrams on the wire at the emulated peer; the
+// wireCollector looks for datagrams on the wire at the emulated peer; the
 // arrival time is the frame's capture time.
-type wireReceiver struct {
-	host *peer4.Host
-
-	mu   sync.Mutex
-	next int // datagrams of host.Received() already indexed
-	got  map[string]arrival
+type wireCollector struct {
+	host    *peer4.Host
+	changed <-chan struct{} // taken before the last look: wakes at the next datagram
+	next    int             // datagrams of host.Received() already indexed
+	got     map[string]arrival
 }
 
-func newWireReceiver(h *peer4.Host) *wireReceiver {
-	return &wireReceiver{host: h, got: map[string]arrival{}}
+func newWireCollector(h *peer4.Host) *wireCollector {
+	return &wireCollector{host: h, got: map[string]arrival{}}
 }
 
-func (r *wireReceiver) index() {
-	r.mu.Lock()
-	defer r.mu.Unlock()
+func (r *wireCollector) refresh() {
+	// The channel first, then the look: an arrival in between wakes wait.
+	r.changed = r.host.Changed()
 	all := r.host.Received()
 	for _, d := range all[r.next:] {
 		p := string(d.Payload)
@@ -107,29 +136,23 @@ func (r *wireReceiver) index() {
 	r.next = len(all)
 }
 
-func (r *wireReceiver) await(ctx context.Context, payload string, deadline time.Time) error {
+func (r *wireCollector) wait(ctx context.Context, deadline time.Time) error {
+	if r.changed == nil {
+		return nil // never looked: look first
+	}
 	timer := time.NewTimer(time.Until(deadline))
 	defer timer.Stop()
-	for {
-		// Take the channel before looking, so an arrival in between wakes us.
-		changed := r.host.Changed()
-		if _, ok := r.seen(payload); ok {
-			return nil
-		}
-		select {
-		case <-changed:
-		case <-timer.C:
-			return nil
-		case <-ctx.Done():
-			return ctx.Err()
-		}
+	select {
+	case <-r.changed:
+		return nil
+	case <-timer.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
 	}
 }
 
-func (r *wireReceiver) seen(payload string) (arrival, bool) {
-	r.index()
-	r.mu.Lock()
-	defer r.mu.Unlock()
+func (r *wireCollector) seen(payload string) (arrival, bool) {
 	a, ok := r.got[payload]
 	return a, ok
 }

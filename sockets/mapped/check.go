@@ -58,9 +58,11 @@ func Run(ctx context.Context, env *harness.Env, c Case, p Params) check.Result {
 		return res
 	}
 	res.Verdict, res.Reason = Judge(c.Call(), p.Timeout, obs.SocketRecords)
-	if res.Verdict == check.Fail && c.To == Peer && obs.PeerARPReplies == 0 {
+	if res.Verdict == check.Fail && c.To == Peer && obs.PeerARPReplies == 0 && unaccounted(obs.ByNumber) {
 		// Nothing can reach a peer whose address the SUT never resolved:
-		// say so, so the reader looks at neighbour resolution first.
+		// say so, so the reader looks at neighbour resolution first. Not
+		// when every lost datagram was refused with an errno: ARP has
+		// nothing to do with a refused call.
 		res.Reason += "; the SUT never sent an ARP request for the peer"
 	}
 	res.Reason = withFilterNote(res.Reason, obs.CFIL)
@@ -118,4 +120,15 @@ func withFilterNote(reason string, a *cfil.Attribution) string {
 		note += " (" + a.ReinjectFailure + ")"
 	}
 	return reason + "; " + note
+}
+
+// unaccounted reports whether a call succeeded for a datagram that did not
+// arrive in time (silent drop or late).
+func unaccounted(rates []NumberRate) bool {
+	for _, r := range rates {
+		if r.SilentDrops+r.Late > 0 {
+			return true
+		}
+	}
+	return false
 }

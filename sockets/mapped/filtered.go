@@ -103,7 +103,7 @@ func userspaceFilter(ctx context.Context, env *harness.Env, p Params, mode cfil.
 	}
 	stats := f.Stats()
 	obs.Filter.FilterStats = stats
-	res.Verdict, res.Reason = judgeFiltered(cfg, stats, verdicts, reasons)
+	res.Verdict, res.Reason = judgeFiltered(cfg, stats, refusedAny(obs.Cases), verdicts, reasons)
 	if err := res.Observe(obs); err != nil {
 		res.Errorf("%v", err)
 	}
@@ -111,13 +111,15 @@ func userspaceFilter(ctx context.Context, env *harness.Env, p Params, mode cfil.
 }
 
 // judgeFiltered combines the cases' verdicts. A filter that was given no
-// packet proves nothing: the check then cannot decide.
-func judgeFiltered(cfg cfil.FilterConfig, stats cfil.FilterStats, verdicts []check.Verdict, reasons []string) (check.Verdict, string) {
+// packet proves nothing about the filter path: the check then cannot decide,
+// unless the stack refused the datagrams itself (a call failed with an
+// errno, before the filter's hook): that is the stack's answer, a fail.
+func judgeFiltered(cfg cfil.FilterConfig, stats cfil.FilterStats, refused bool, verdicts []check.Verdict, reasons []string) (check.Verdict, string) {
 	filter := fmt.Sprintf("user-space filter (NFQUEUE %d on %s, %s) saw %d packets, dropped %d", cfg.Queue, cfg.Hook, cfg.Mode, stats.Seen, stats.Dropped)
 	if len(stats.DroppedFlows) > 0 {
 		filter += " (" + strings.Join(stats.DroppedFlows, ", ") + ")"
 	}
-	if stats.Seen == 0 {
+	if stats.Seen == 0 && !refused {
 		return check.Error, "cannot decide: the " + filter + ": it was not on the datagrams' path, so nothing was tested through it"
 	}
 	verdict := check.Pass
@@ -130,4 +132,17 @@ func judgeFiltered(cfg cfil.FilterConfig, stats cfil.FilterStats, verdicts []che
 		}
 	}
 	return verdict, strings.Join(reasons, "; ") + "; " + filter
+}
+
+// refusedAny reports whether any datagram of the cases was refused by a
+// call with an errno.
+func refusedAny(cases []Observation) bool {
+	for _, c := range cases {
+		for _, r := range c.ByNumber {
+			if r.Errnos > 0 {
+				return true
+			}
+		}
+	}
+	return false
 }

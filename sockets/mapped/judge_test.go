@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/netconform/netconform/cfil"
 	"github.com/netconform/netconform/check"
 )
 
@@ -81,5 +82,29 @@ func TestRatesCountErrnosByCall(t *testing.T) {
 	r := Rates(socks)
 	if len(r) != 2 || r[0].Errnos != 3 || r[0].ErrnoNames["bind EADDRNOTAVAIL"] != 1 || r[0].ErrnoNames["sendto EINVAL"] != 2 || r[1].Delivered != 3 {
 		t.Errorf("rates %+v", r)
+	}
+}
+
+func TestJudgeFiltered(t *testing.T) {
+	cfg := cfil.FilterConfig{Queue: 3280, Hook: "OUTPUT", Mode: cfil.Accept}
+	for _, tt := range []struct {
+		name     string
+		stats    cfil.FilterStats
+		refused  bool
+		verdicts []check.Verdict
+		want     check.Verdict
+		has      string
+	}{
+		{"through the filter, all delivered", cfil.FilterStats{Seen: 40, Accepted: 40}, false, []check.Verdict{check.Pass, check.Pass}, check.Pass, "saw 40 packets"},
+		{"through the filter, lost", cfil.FilterStats{Seen: 40, Accepted: 40}, false, []check.Verdict{check.Fail, check.Pass}, check.Fail, "saw 40 packets"},
+		{"filter never given a packet", cfil.FilterStats{}, false, []check.Verdict{check.Pass, check.Pass}, check.Error, "not on the datagrams' path"},
+		{"the stack refused before the filter", cfil.FilterStats{}, true, []check.Verdict{check.Fail, check.Fail}, check.Fail, "saw 0 packets"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			v, r := judgeFiltered(cfg, tt.stats, tt.refused, tt.verdicts, []string{"self: x", "peer: y"})
+			if v != tt.want || !strings.Contains(r, tt.has) {
+				t.Errorf("%s: %s; want %s with %q", v, r, tt.want, tt.has)
+			}
+		})
 	}
 }

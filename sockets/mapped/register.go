@@ -10,6 +10,7 @@ import (
 	"github.com/netconform/netconform/config"
 	"github.com/netconform/netconform/doctor"
 	"github.com/netconform/netconform/harness"
+	"github.com/netconform/netconform/observation"
 )
 
 // The first-datagram checks (one per case) and the user-space filter
@@ -17,17 +18,22 @@ import (
 func init() {
 	for _, c := range Cases {
 		catalog.Register(catalog.Entry{
-			Descriptor: check.Descriptor{ID: c.ID, Title: c.Title, Spec: Spec, Suite: "sockets", Labels: []string{"sockets", "mapped-sendto"}},
+			Descriptor: check.Descriptor{ID: c.ID, Title: c.Title, Spec: Spec, Suite: "sockets", Labels: []string{"sockets", "mapped-sendto"}, View: observation.ViewFirstDatagram},
 			Run:        func(ctx context.Context, env *harness.Env) check.Result { return Run(ctx, env, c, paramsOf(env)) },
 			Proofs: []catalog.Proof{
 				{Name: "stock", Want: check.Pass},
 				{Name: "drop-first-datagram-per-flow", Want: check.Fail, Fault: DropFirstPerFlow(FaultHook(c)), Params: shortWindow,
 					Reason: `1st datagram lost 10/10 \(10 silent drops`},
+				// The SUT refusing the datagrams (a packet filter's DROP on
+				// output: EPERM): the stack's answer, a fail naming the call
+				// and the errno (checks_linux_test.go has more refusals).
+				{Name: "refused-by-packet-filter", Want: check.Fail, Fault: harness.ShellFault("iptables -I OUTPUT -p udp -j DROP"),
+					Reason: `1st datagram lost 10/10 \(10 failed with an errno: (sendto|send) EPERM ×10\)`},
 			},
 		})
 	}
 	catalog.Register(catalog.Entry{
-		Descriptor: check.Descriptor{ID: IDUserspaceFilter, Spec: FilterSpec, Suite: "sockets", Labels: []string{"sockets", "cfil"},
+		Descriptor: check.Descriptor{ID: IDUserspaceFilter, Spec: FilterSpec, Suite: "sockets", Labels: []string{"sockets", "cfil"}, View: observation.ViewFilteredFirstDatagram,
 			Title: "Dual-stack UDP sendto() through a user-space filter that accepts everything: the first datagram still arrives"},
 		Run: func(ctx context.Context, env *harness.Env) check.Result {
 			return UserspaceFilter(ctx, env, paramsOf(env))
@@ -45,6 +51,10 @@ func init() {
 			// the chain: the fault would never see a packet.)
 			{Name: "drop-first-datagram-per-flow-on-input", Want: check.Fail, Fault: DropFirstPerFlow("INPUT"), Params: shortWindow,
 				Reason: `self \(sockets.mapped-sendto.self\): .*1st datagram lost 10/10`},
+			// The SUT refusing every UDP datagram before the filter's hook
+			// (mangle runs before filter): a fail, though the filter saw none.
+			{Name: "refused-before-the-filter", Want: check.Fail, Fault: harness.ShellFault("iptables -t mangle -I OUTPUT -p udp -j DROP"),
+				Reason: `self \(sockets.mapped-sendto.self\): 1st datagram lost 10/10 \(10 failed with an errno: sendto EPERM ×10\)`},
 		},
 	})
 }

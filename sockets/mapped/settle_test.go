@@ -6,11 +6,22 @@ import (
 	"time"
 )
 
-// fakeReceiver has the arrivals a test gives it; await never waits.
-type fakeReceiver map[string]arrival
+// fakeCollector has the arrivals a test gives it: nothing else will come,
+// so wait lasts until the deadline.
+type fakeCollector map[string]arrival
 
-func (f fakeReceiver) await(context.Context, string, time.Time) error { return nil }
-func (f fakeReceiver) seen(p string) (arrival, bool) {
+func (f fakeCollector) refresh() {}
+func (f fakeCollector) wait(ctx context.Context, deadline time.Time) error {
+	t := time.NewTimer(time.Until(deadline))
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+func (f fakeCollector) seen(p string) (arrival, bool) {
 	a, ok := f[p]
 	return a, ok
 }
@@ -19,13 +30,14 @@ func (f fakeReceiver) seen(p string) (arrival, bool) {
 // late if it turned up before the check ended, a silent drop otherwise.
 func TestSettleTellsLateFromSilentDrop(t *testing.T) {
 	sent := time.Now().Add(-2 * time.Second)
-	rx := fakeReceiver{"late one": {at: sent.Add(1500 * time.Millisecond)}}
+	rx := fakeCollector{"late one": {at: sent.Add(1500 * time.Millisecond)}}
 	rec := SocketRecord{Index: 1, Datagrams: []DatagramResult{
 		{Number: 1, Payload: "late one", Call: "sendto", Return: 8},
 		{Number: 2, Payload: "never", Call: "sendto", Return: 5},
 	}}
-	r := &caseRun{p: Params{Sockets: 1, Timeout: time.Second}}
-	err := r.settle(context.Background(), []pending{{rx: rx, rec: &rec, i: 0, sentAt: sent}, {rx: rx, rec: &rec, i: 1, sentAt: sent}})
+	// settle's own window is short here: what counts is what was seen.
+	r := &caseRun{p: Params{Sockets: 1, Timeout: time.Millisecond}, col: rx}
+	err := r.settle(context.Background(), []pending{{rec: &rec, i: 0, sentAt: sent}, {rec: &rec, i: 1, sentAt: sent}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,5 +46,31 @@ func TestSettleTellsLateFromSilentDrop(t *testing.T) {
 	}
 	if d := rec.Datagrams[1]; d.Outcome != SilentDrop {
 		t.Errorf("second: %+v, want a silent drop", d)
+	}
+}
+
+// TestAccountUsesEachDatagramsOwnWindow: in one batch, a datagram that
+// arrived within its own window is delivered, one that arrived after it
+// (while the wait went on for a later one) is left for settle.
+func TestAccountUsesEachDatagramsOwnWindow(t *testing.T) {
+	t0 := time.Now().Add(-5 * time.Second)
+	rx := fakeCollector{
+		"in time": {at: t0.Add(900 * time.Millisecond)},
+		"after":   {at: t0.Add(1100 * time.Millisecond)},
+	}
+	rec := SocketRecord{Index: 1, Datagrams: []DatagramResult{
+		{Number: 1, Payload: "in time"}, {Number: 2, Payload: "after"}, {Number: 3, Payload: "never"},
+	}}
+	r := &caseRun{p: Params{Sockets: 1, Timeout: time.Second}, col: rx}
+	var late []pending
+	batch := []pending{{rec: &rec, i: 0, sentAt: t0}, {rec: &rec, i: 1, sentAt: t0}, {rec: &rec, i: 2, sentAt: t0}}
+	if err := r.account(context.Background(), batch, &late); err != nil {
+		t.Fatal(err)
+	}
+	if d := rec.Datagrams[0]; d.Outcome != Delivered || time.Duration(d.Latency) != 900*time.Millisecond {
+		t.Errorf("in time: %+v", d)
+	}
+	if len(late) != 2 || late[0].i != 1 || late[1].i != 2 {
+		t.Errorf("left for settle: %+v, want the 2nd and 3rd", late)
 	}
 }

@@ -1,0 +1,78 @@
+package ipv6
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/netconform/netconform/topology"
+)
+
+// addressWatch wakes a waiter whenever the SUT's kernel announces an IPv6
+// address change (RTM_NEWADDR, RTM_DELADDR on RTNLGRP_IPV6_IFADDR), so that
+// waiting for SLAAC ends when the address appears, not at a poll.
+type addressWatch struct{ fd int }
+
+// watchAddresses subscribes inside the SUT's namespace: a netlink socket
+// stays in the namespace it was created in.
+func watchAddresses(sut topology.SUT) (*addressWatch, error) {
+	w := &addressWatch{fd: -1}
+	err := sut.Do(func() error {
+		fd, err := unix.Socket(unix.AF_NETLINK, unix.SOCK_RAW|unix.SOCK_CLOEXEC|unix.SOCK_NONBLOCK, unix.NETLINK_ROUTE)
+		if err != nil {
+			return fmt.Errorf("netlink socket: %w", err)
+		}
+		if err := unix.Bind(fd, &unix.SockaddrNetlink{Family: unix.AF_NETLINK, Groups: unix.RTMGRP_IPV6_IFADDR}); err != nil {
+			unix.Close(fd)
+			return fmt.Errorf("subscribe to IPv6 address changes: %w", err)
+		}
+		w.fd = fd
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("watch the SUT's addresses: %w", err)
+	}
+	return w, nil
+}
+
+// waitSlice bounds one poll so that a cancelled ctx is noticed promptly.
+const waitSlice = 100 * time.Millisecond
+
+// wait returns at the next address change, at deadline, or when ctx ends
+// (its error). The caller looks at the addresses after each return.
+func (w *addressWatch) wait(ctx context.Context, deadline time.Time) error {
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		left := time.Until(deadline)
+		if left <= 0 {
+			return nil
+		}
+		fds := []unix.PollFd{{Fd: int32(w.fd), Events: unix.POLLIN}}
+		n, err := unix.Poll(fds, int(min(left, waitSlice).Milliseconds())+1)
+		if err != nil && err != unix.EINTR {
+			return fmt.Errorf("wait for the SUT's address changes: %w", err)
+		}
+		if n > 0 {
+			w.drain()
+			return nil
+		}
+	}
+}
+
+// drain discards the queued notifications: which change it was does not
+// matter, the caller reads the addresses again. An ENOBUFS (notifications
+// lost to overflow) ends the drain like an empty queue: the caller re-reads.
+func (w *addressWatch) drain() {
+	buf := make([]byte, 8192)
+	for {
+		if _, _, err := unix.Recvfrom(w.fd, buf, unix.MSG_DONTWAIT); err != nil {
+			return
+		}
+	}
+}
+
+func (w *addressWatch) close() { unix.Close(w.fd) }
