@@ -11,7 +11,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strings"
 
@@ -114,7 +113,7 @@ func (l *Lab) Close() error {
 // evidence/<check>/<tag>.pcapng, and applies the profile. The caller must
 // Close the result (also on error paths: it is nil when Realize fails).
 func (e *Env) Realize(ctx context.Context, lab topology.Lab, tag string) (*Lab, error) {
-	if len(e.Profile.Commands) > 0 && runtime.GOOS == "darwin" && !e.Profile.AllowOnDarwin {
+	if len(e.Profile.Commands) > 0 && topology.SUTIsHost(e.Driver) && !e.Profile.AllowOnDarwin {
 		return nil, &ProfileError{Profile: e.ProfileName, Command: e.Profile.Commands[0],
 			Err: errors.New("refused: on macOS the SUT is this machine itself; set allow_on_darwin: true in the profile to run its commands here")}
 	}

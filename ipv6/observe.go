@@ -118,7 +118,7 @@ func (s sent) errors() []string {
 // as a Refusal (the stack's answer, judged); an error is returned only when
 // the harness itself failed (could not enter the SUT, a failure without an
 // errno). An unbound socket is scoped to ifname where the OS needs it to stay
-// inside the lab (see scopeToInterface).
+// inside the lab (topology.UnboundScope).
 func sendUDP(sut topology.SUT, src, dst netip.Addr, ifname string, n int, tag string) (sent, error) {
 	out := sent{n: n}
 	err := sut.Do(func() error {
@@ -126,7 +126,7 @@ func sendUDP(sut topology.SUT, src, dst netip.Addr, ifname string, n int, tag st
 		if src.IsValid() {
 			d.LocalAddr = &net.UDPAddr{IP: src.AsSlice()}
 		} else {
-			d.Control = scopeToInterface(ifname)
+			d.Control = topology.UnboundScope(sut, ifname)
 		}
 		// Dial is socket, bind and connect: the error names the one refused.
 		nc, err := d.Dial("udp6", netip.AddrPortFrom(dst, 9).String())

@@ -3,6 +3,7 @@ package topology
 import (
 	"context"
 	"fmt"
+	"syscall"
 	"time"
 )
 
@@ -127,4 +128,21 @@ func AwaitFrames(ctx context.Context, ports []*Port, timeout time.Duration, done
 			return done()
 		}
 	}
+}
+
+// unboundScoper is a SUT whose unbound sockets must be scoped to stay in the
+// lab: the darwin driver's, where the SUT is the Mac itself.
+type unboundScoper interface {
+	scopeUnbound(ifname string) func(network, address string, c syscall.RawConn) error
+}
+
+// UnboundScope is the socket control (a net.Dialer's Control) that keeps an
+// unbound socket of the SUT inside the lab, on interface ifname, or nil where
+// the SUT's stack holds nothing but the lab (a Linux namespace). With it the
+// kernel still chooses the source address and the router by itself.
+func UnboundScope(sut SUT, ifname string) func(network, address string, c syscall.RawConn) error {
+	if s, ok := sut.(unboundScoper); ok {
+		return s.scopeUnbound(ifname)
+	}
+	return nil
 }
