@@ -1,0 +1,215 @@
+package main
+
+import (
+	"fmt"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/netconform/netconform/check"
+	"github.com/netconform/netconform/sockets/tcpchurn"
+)
+
+// rst runs N abortive closes. Over loopback (no peer) the probe holds the
+// accepting ends and, once every connection was aborted, reads each: the
+// read must fail with ECONNRESET. Toward a peer (the lab's emulated host)
+// it records the local port of each connection for the parent to match
+// against the RSTs the peer saw.
+func (r *tcpRun) rst() {
+	t0 := time.Now()
+	if r.c.Peer == "" {
+		r.rstLoopback()
+	} else {
+		r.rstPeer()
+	}
+	r.m.Elapsed = check.Duration(time.Since(t0))
+	if r.m.Elapsed > 0 {
+		r.m.Rate = float64(r.m.Iterations) / time.Duration(r.m.Elapsed).Seconds()
+	}
+	if end, ok := r.countNow(time.Since(r.began)); ok {
+		r.m.ControlBlocks.End = end
+	}
+	r.take(r.m.Iterations)
+}
+
+func (r *tcpRun) rstLoopback() {
+	c := r.c
+	domain, mapped := domainOf(c.Family), c.Family == tcpchurn.Mapped
+	l, ep, call, e := listenLoopback(c.Family, c.ListenPort)
+	if e != 0 {
+		r.fail(1, call, e)
+		return
+	}
+	defer sysClose(l)
+	accepted := make([]int, 0, c.Count)
+	defer func() {
+		for _, s := range accepted {
+			sysClose(s)
+		}
+	}()
+	for i := 1; i <= c.Count; i++ {
+		s, call, e := abortOne(domain, mapped, l, ep)
+		if e != 0 {
+			r.fail(i, call, e)
+			break
+		}
+		accepted = append(accepted, s)
+		r.m.Iterations = i
+	}
+	// Every RST was sent by now; wait, once for all, until each accepted
+	// end is readable (the RST, or a FIN had the close been graceful).
+	awaitReadable(accepted, time.Duration(c.Wait))
+	rc := &tcpchurn.RSTCount{Connections: len(accepted)}
+	buf := make([]byte, 1)
+	for _, s := range accepted {
+		n, _, err := unix.Recvfrom(s, buf, unix.MSG_DONTWAIT)
+		switch {
+		case err == unix.ECONNRESET:
+			rc.Reset++
+		case err == unix.EAGAIN || err == unix.EWOULDBLOCK:
+			rc.Nothing++
+		case err == nil && n == 0:
+			rc.FIN++
+		default:
+			rc.Other++
+			if rc.OtherWhat == "" {
+				if err != nil {
+					rc.OtherWhat = unix.ErrnoName(asErrno(err))
+				} else {
+					rc.OtherWhat = fmt.Sprintf("%d bytes of data", n)
+				}
+			}
+		}
+	}
+	r.m.RST = rc
+}
+
+// abortOne makes one loopback connection and closes its connecting end
+// abortively; it returns the accepted end.
+func abortOne(domain int, mapped bool, l int, ep *endpoint) (int, string, unix.Errno) {
+	fd, e := sysSocket(domain, unix.SOCK_STREAM)
+	if e != 0 {
+		return -1, "socket", e
+	}
+	if mapped {
+		if e := sysV6OnlyOff(fd); e != 0 {
+			sysClose(fd)
+			return -1, "setsockopt", e
+		}
+	}
+	if e := sysConnect(fd, ep); e != 0 {
+		sysClose(fd)
+		return -1, "connect", e
+	}
+	s, e := sysAccept(l)
+	if e != 0 {
+		sysClose(fd)
+		return -1, "accept", e
+	}
+	if e := sysLinger0(fd); e != 0 {
+		sysClose(fd)
+		sysClose(s)
+		return -1, "setsockopt", e
+	}
+	if e := sysClose(fd); e != 0 {
+		sysClose(s)
+		return -1, "close", e
+	}
+	return s, "", 0
+}
+
+// awaitReadable polls fds until every one is readable or the wait is over.
+func awaitReadable(fds []int, wait time.Duration) {
+	deadline := time.Now().Add(wait)
+	pending := append([]int(nil), fds...)
+	for len(pending) > 0 {
+		left := time.Until(deadline)
+		if left <= 0 {
+			return
+		}
+		pfds := make([]unix.PollFd, len(pending))
+		for i, fd := range pending {
+			pfds[i] = unix.PollFd{Fd: int32(fd), Events: unix.POLLIN}
+		}
+		n, err := unix.Poll(pfds, int(left.Milliseconds())+1)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil || n == 0 {
+			return
+		}
+		pending = pending[:0]
+		for _, p := range pfds {
+			if p.Revents == 0 {
+				pending = append(pending, int(p.Fd))
+			}
+		}
+	}
+}
+
+// rstPeer connects to the peer N times (non-blocking connect, then a poll
+// for completion within the wait) and closes each connection abortively.
+func (r *tcpRun) rstPeer() {
+	c := r.c
+	domain, mapped := domainOf(c.Family), c.Family == tcpchurn.Mapped
+	ep, err := peerEndpoint(c)
+	if err != nil {
+		r.m.Unexpected = err.Error()
+		return
+	}
+	for i := 1; i <= c.Count; i++ {
+		fd, call, e := sysStreamSocket(domain, true)
+		if e != 0 {
+			r.fail(i, call, e)
+			return
+		}
+		if mapped {
+			if e := sysV6OnlyOff(fd); e != 0 {
+				sysClose(fd)
+				r.fail(i, "setsockopt", e)
+				return
+			}
+		}
+		if e := sysConnect(fd, ep); e != 0 && e != unix.EINPROGRESS {
+			sysClose(fd)
+			r.fail(i, "connect", e)
+			return
+		}
+		pfd := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLOUT}}
+		n, _ := unix.Poll(pfd, int(time.Duration(c.Wait).Milliseconds()))
+		if n == 0 {
+			sysClose(fd)
+			r.m.Unexpected = fmt.Sprintf("the lab peer %s did not complete the handshake of connection %d within %v", c.Peer, i, time.Duration(c.Wait))
+			return
+		}
+		if soerr, err := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_ERROR); err != nil || soerr != 0 {
+			sysClose(fd)
+			if err != nil {
+				r.fail(i, "getsockopt", asErrno(err))
+			} else {
+				r.fail(i, "connect", unix.Errno(soerr))
+			}
+			return
+		}
+		port := 0
+		if sa, err := unix.Getsockname(fd); err == nil {
+			switch a := sa.(type) {
+			case *unix.SockaddrInet4:
+				port = a.Port
+			case *unix.SockaddrInet6:
+				port = a.Port
+			}
+		}
+		if e := sysLinger0(fd); e != 0 {
+			sysClose(fd)
+			r.fail(i, "setsockopt", e)
+			return
+		}
+		if e := sysClose(fd); e != 0 {
+			r.fail(i, "close", e)
+			return
+		}
+		r.m.Ports = append(r.m.Ports, port)
+		r.m.Iterations = i
+	}
+}
