@@ -35,8 +35,10 @@ func ReadMachine(perGiB int) Machine {
 	return m
 }
 
+// judge compares; without a threshold (perGiB 0) or a count nothing is
+// named.
 func (m *Machine) judge() {
-	if m.MemoryBytes <= 0 || m.Source == "" || len(m.Errors) > 0 {
+	if m.PerGiB <= 0 || m.MemoryBytes <= 0 || m.Source == "" || len(m.Errors) > 0 {
 		return
 	}
 	m.Threshold = int64(float64(m.PerGiB) * float64(m.MemoryBytes) / (1 << 30))

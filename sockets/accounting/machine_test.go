@@ -20,11 +20,16 @@ func TestMachineJudge(t *testing.T) {
 		{"at the threshold", Machine{ControlBlocks: 40000, Source: "x", MemoryBytes: 8 << 30}, false, nil},
 		{"unread", Machine{ControlBlocks: 1 << 40, Source: "x", MemoryBytes: 8 << 30, Errors: []string{"no"}}, false, nil},
 		{"no memory figure", Machine{ControlBlocks: 1 << 40, Source: "x"}, false, nil},
+		{"no threshold", Machine{ControlBlocks: 1 << 40, Source: "x", MemoryBytes: 8 << 30, PerGiB: -1}, false, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			m := tt.m
-			m.PerGiB = 5000
+			if m.PerGiB == 0 {
+				m.PerGiB = 5000
+			} else {
+				m.PerGiB = 0
+			}
 			m.judge()
 			if m.Leaking != tt.leaking {
 				t.Fatalf("leaking %v, want %v (threshold %d)", m.Leaking, tt.leaking, m.Threshold)

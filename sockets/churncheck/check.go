@@ -46,6 +46,10 @@ type Params struct {
 	// MemoryLimit, when positive, runs the probe in a memory cgroup limited
 	// to that many bytes.
 	MemoryLimit int64
+	// LeakingPerGiB, when positive, names a machine whose TCP control-block
+	// count was already above that many per GiB of memory (the reason says
+	// so; the verdict stands).
+	LeakingPerGiB int
 }
 
 // churnLab is the smallest lab there is: the probe needs the SUT's network
@@ -65,6 +69,7 @@ func Run(ctx context.Context, env *harness.Env, k Kind, p Params) check.Result {
 	rctx, cancel := context.WithTimeout(ctx, p.Timeout)
 	defer cancel()
 	env.Logf("%s: %d cycles of %s in the SUT namespace%s", k.ID(), p.Count, churn.SocketName(k.Family, k.Type), limitNote(p.MemoryLimit))
+	machine := accounting.ReadMachine(p.LeakingPerGiB)
 	before := accounting.Take(ctx, lab.SUT())
 	var m churn.Measurement
 	if p.MemoryLimit > 0 {
@@ -84,6 +89,9 @@ func Run(ctx context.Context, env *harness.Env, k Kind, p Params) check.Result {
 			parts = append(parts, c.String())
 		}
 		res.Reason += "; after the probe closed every socket, socket accounting stayed up: " + strings.Join(parts, ", ")
+	}
+	if note := machine.Note(); note != "" && res.Verdict != check.Error {
+		res.Reason += "; " + note
 	}
 	return res
 }

@@ -84,6 +84,11 @@ func RunTCP(ctx context.Context, env *harness.Env, pattern, family string, p TCP
 	}
 	res.Evidence = append(res.Evidence, saveCurve(env, m)...)
 	res.Verdict, res.Reason = tcpchurn.Judge(m)
+	if peer != nil && res.Verdict != check.Error {
+		// The SYNs reached the lab's peer: the connects were in progress
+		// on the wire when they were closed.
+		res.Reason += fmt.Sprintf("; the lab's peer dropped %d SYNs", obs.PeerDrops)
+	}
 	if note := machine.Note(); note != "" && res.Verdict != check.Error {
 		res.Reason += "; " + note
 	}

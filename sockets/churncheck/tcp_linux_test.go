@@ -13,7 +13,9 @@ import (
 	"github.com/netconform/netconform/check"
 	"github.com/netconform/netconform/config"
 	"github.com/netconform/netconform/harness"
+	"github.com/netconform/netconform/sockets/accounting"
 	"github.com/netconform/netconform/sockets/tcpchurn"
+	"golang.org/x/sys/unix"
 )
 
 // sutShell returns a Setup that runs commands in the SUT's namespace: the
@@ -45,7 +47,18 @@ func dropSegments(t *testing.T, flag string) func(context.Context, *harness.Lab)
 			}
 		}
 	}
-	return sutShell(cmds...)
+	add := sutShell(cmds...)
+	flush := "iptables -w -F OUTPUT; ip6tables -w -F OUTPUT"
+	return func(ctx context.Context, lab *harness.Lab) error {
+		if err := add(ctx, lab); err != nil {
+			return err
+		}
+		// Lift the filter before the lab goes: the connections it held
+		// open then finish closing at their next retransmission instead of
+		// lingering, orphaned, in the dying namespace for minutes.
+		lab.OnClose(func() error { return sutShell(flush)(context.Background(), lab) })
+		return nil
+	}
 }
 
 // prohibitPeer is a policy rule in the SUT that refuses every route to the
@@ -79,6 +92,8 @@ func TestTCPChurnChecksOnLinux(t *testing.T) {
 		// minLeft is the least Left the measurement must show, per
 		// connection (0: not a leak fault).
 		minLeft int
+		// count is the number of connections (0: 300).
+		count int
 	}
 	finDrop := fault{name: "FINs dropped", setup: func(t *testing.T) func(context.Context, *harness.Lab) error { return dropSegments(t, "FIN") },
 		want: []string{"TCP control blocks stayed", "per thousand connections", "TIME_WAIT"}, minLeft: 2}
@@ -86,10 +101,12 @@ func TestTCPChurnChecksOnLinux(t *testing.T) {
 		want: []string{"TCP control blocks stayed", "per thousand connections"}, minLeft: 1}
 	prohibit := fault{name: "peer prohibited", setup: func(*testing.T) func(context.Context, *harness.Lab) error { return prohibitPeer() },
 		want: []string{"connect() failed with EACCES", "at connection 1 of"}}
-	tight := fault{name: "2MiB", limit: 2 << 20, want: []string{"killed by SIGKILL", "2.0 MiB"}}
+	// The shipped count under a tight limit: the probe must be killed
+	// before it is done, as under a profile's probe_memory_limit.
+	tight := fault{name: "2MiB", limit: 2 << 20, want: []string{"killed by SIGKILL", "2.0 MiB"}, count: sp.TCPChurnCount}
 	faults := map[string][]fault{
-		tcpchurn.Connect:         {finDrop},
-		tcpchurn.Abort:           {rstDrop},
+		tcpchurn.Connect:         {finDrop, tight},
+		tcpchurn.Abort:           {rstDrop, tight},
 		tcpchurn.CloseConnecting: {prohibit, tight},
 	}
 	for _, pattern := range tcpchurn.Patterns {
@@ -124,7 +141,10 @@ func TestTCPChurnChecksOnLinux(t *testing.T) {
 					if f.setup != nil {
 						env.Setup = f.setup(t)
 					}
-					const count = 300
+					count := 300
+					if f.count > 0 {
+						count = f.count
+					}
 					res := RunTCP(context.Background(), env, pattern, family, TCPParams{Probe: probePath, Count: count,
 						Drain: time.Second, Timeout: sp.ChurnTimeout, MemoryLimit: f.limit, LeakingPerGiB: sp.LeakingPCBsPerGiB})
 					t.Logf("%s: %s", res.Verdict, res.Reason)
@@ -212,4 +232,47 @@ func hasEvidence(res check.Result, name string) bool {
 		}
 	}
 	return false
+}
+
+// TestLeakingMachineIsNamed: on a machine whose TCP control-block count is
+// already above the threshold, a churn check still runs and gives its own
+// verdict, and its reason says the machine was already leaking. The test
+// makes this machine "leak" with a threshold of 1 per GiB and that many
+// TCP sockets held open (created, never bound or connected: nothing
+// touches a network).
+func TestLeakingMachineIsNamed(t *testing.T) {
+	sp := shippedSockets(t)
+	env := newEnv(t, tcpchurn.CheckID(tcpchurn.Connect, tcpchurn.Inet6))
+	threshold := accounting.ReadMachine(1).Threshold
+	if threshold <= 0 || threshold > 100_000 {
+		t.Skipf("threshold %d per GiB of this machine's memory: cannot hold that many sockets here", threshold)
+	}
+	for range threshold + 10 {
+		fd, err := unix.Socket(unix.AF_INET6, unix.SOCK_STREAM, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { unix.Close(fd) })
+	}
+	for _, run := range []struct {
+		name string
+		run  func() check.Result
+	}{
+		{"tcp churn", func() check.Result {
+			return RunTCP(context.Background(), env, tcpchurn.Connect, tcpchurn.Inet6, TCPParams{Probe: probePath, Count: 200,
+				Drain: sp.TCPChurnDrain, Timeout: sp.ChurnTimeout, LeakingPerGiB: 1})
+		}},
+		{"socket churn", func() check.Result {
+			return Run(context.Background(), env, Kinds[0], Params{Probe: probePath, Count: 1000, Timeout: sp.ChurnTimeout, LeakingPerGiB: 1})
+		}},
+	} {
+		t.Run(run.name, func(t *testing.T) {
+			res := run.run()
+			t.Logf("%s: %s", res.Verdict, res.Reason)
+			if res.Verdict != check.Pass || !strings.Contains(res.Reason, "the machine was already leaking before this check") ||
+				!strings.Contains(res.Reason, "above 1 per GiB") || !strings.Contains(res.Reason, "after boot") {
+				t.Errorf("%s: %s", res.Verdict, res.Reason)
+			}
+		})
+	}
 }

@@ -93,8 +93,12 @@ func killed(m Measurement) (check.Verdict, string) {
 	l := m.Limit
 	switch {
 	case l != nil && l.OOMKills > 0:
-		return check.Fail, fmt.Sprintf("probe killed by SIGKILL %s: the OOM killer ended it under the memory limit of %s (%d OOM kills in the group)",
-			after, mib(l.MemoryBytes), l.OOMKills)
+		kills := "kills"
+		if l.OOMKills == 1 {
+			kills = "kill"
+		}
+		return check.Fail, fmt.Sprintf("probe killed by SIGKILL %s: the OOM killer ended it under the memory limit of %s (%d OOM %s in the group)",
+			after, mib(l.MemoryBytes), l.OOMKills, kills)
 	case l != nil:
 		return check.Fail, fmt.Sprintf("probe killed by SIGKILL %s under the memory limit of %s (the group recorded no OOM kill)", after, mib(l.MemoryBytes))
 	}
