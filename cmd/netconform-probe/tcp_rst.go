@@ -16,15 +16,10 @@ import (
 // it records the local port of each connection for the parent to match
 // against the RSTs the peer saw.
 func (r *tcpRun) rst() {
-	t0 := time.Now()
 	if r.c.Peer == "" {
 		r.rstLoopback()
 	} else {
 		r.rstPeer()
-	}
-	r.m.Elapsed = check.Duration(time.Since(t0))
-	if r.m.Elapsed > 0 {
-		r.m.Rate = float64(r.m.Iterations) / time.Duration(r.m.Elapsed).Seconds()
 	}
 	if end, ok := r.countNow(time.Since(r.began)); ok {
 		r.m.ControlBlocks.End = end
@@ -47,6 +42,8 @@ func (r *tcpRun) rstLoopback() {
 			sysClose(s)
 		}
 	}()
+	sysReserveFDs(l, 2*c.Count+16)
+	t0 := time.Now()
 	for i := 1; i <= c.Count; i++ {
 		s, call, e := abortOne(domain, mapped, l, ep)
 		if e != 0 {
@@ -56,6 +53,7 @@ func (r *tcpRun) rstLoopback() {
 		accepted = append(accepted, s)
 		r.m.Iterations = i
 	}
+	r.loopTime(time.Since(t0))
 	// Every RST was sent by now; wait, once for all, until each accepted
 	// end is readable (the RST, or a FIN had the close been graceful).
 	awaitReadable(accepted, time.Duration(c.Wait))
@@ -157,6 +155,8 @@ func (r *tcpRun) rstPeer() {
 		r.m.Unexpected = err.Error()
 		return
 	}
+	t0 := time.Now()
+	defer func() { r.loopTime(time.Since(t0)) }()
 	for i := 1; i <= c.Count; i++ {
 		fd, call, e := sysStreamSocket(domain, true)
 		if e != 0 {
@@ -211,5 +211,14 @@ func (r *tcpRun) rstPeer() {
 		}
 		r.m.Ports = append(r.m.Ports, port)
 		r.m.Iterations = i
+	}
+}
+
+// loopTime records the duration of the abortive closes alone (the wait
+// for the RSTs and the reads are not part of the rate).
+func (r *tcpRun) loopTime(d time.Duration) {
+	r.m.Elapsed = check.Duration(d)
+	if d > 0 {
+		r.m.Rate = float64(r.m.Iterations) / d.Seconds()
 	}
 }

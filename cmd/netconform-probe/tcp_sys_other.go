@@ -110,3 +110,7 @@ func sysSetNonblock(fd int) unix.Errno {
 	}
 	return 0
 }
+
+// sysReserveFDs has nothing to prepare where the descriptor table grows
+// without waiting (darwin).
+func sysReserveFDs(fd, n int) {}

@@ -43,6 +43,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -226,7 +227,15 @@ static int domain_of(int fam) { return fam == F_INET ? AF_INET : AF_INET6; }
  * non-blocking when asked. It returns -1 with errno and *call set. */
 static int open_socket(int fam, int nonblock, const char **call) {
     *call = "socket";
-    int fd = socket(domain_of(fam), SOCK_STREAM, 0);
+    int type = SOCK_STREAM;
+#ifdef SOCK_NONBLOCK
+    /* Linux: non-blocking in the same call, as the probe does. */
+    if (nonblock) {
+        type |= SOCK_NONBLOCK;
+        nonblock = 0;
+    }
+#endif
+    int fd = socket(domain_of(fam), type, 0);
     if (fd < 0)
         return -1;
     if (fam == F_MAPPED) {
@@ -355,8 +364,16 @@ int main(int argc, char **argv) {
     printf("%s: %ld %s connections%s%s\n", pat, count, famname, peer ? " to " : " over loopback", peer ? peer : "");
 
     int *accepted = NULL;
-    if (pattern == P_RST && (accepted = calloc((size_t)count, sizeof *accepted)) == NULL)
-        return 2;
+    if (pattern == P_RST) {
+        /* Every accepted end stays open until the reads: room for them. */
+        struct rlimit rl;
+        if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < (rlim_t)count + 64) {
+            rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > (rlim_t)count + 64 ? (rlim_t)count + 64 : rl.rlim_max;
+            setrlimit(RLIMIT_NOFILE, &rl);
+        }
+        if ((accepted = calloc((size_t)count, sizeof *accepted)) == NULL)
+            return 2;
+    }
     struct count start = read_count();
     const char *failed = NULL;
     int fail_errno = 0;
