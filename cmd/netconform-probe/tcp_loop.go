@@ -48,6 +48,9 @@ type tcpRun struct {
 	began    time.Time
 	sampling time.Duration
 	cbErrs   map[string]bool
+	// written (rst toward a peer) is what the connections wrote before
+	// their abortive close.
+	written int64
 }
 
 // runTCP is the measurement. The loops are the same on every OS; the

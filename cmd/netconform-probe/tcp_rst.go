@@ -10,16 +10,22 @@ import (
 	"github.com/netconform/netconform/sockets/tcpchurn"
 )
 
-// rst runs N abortive closes. Over loopback (no peer) the probe holds the
-// accepting ends and, once every connection was aborted, reads each: the
-// read must fail with ECONNRESET. Toward a peer (the lab's emulated host)
-// it records the local port of each connection for the parent to match
-// against the RSTs the peer saw.
+// rst runs N abortive closes in the shape of the macOS report (python/
+// cpython#153117): each connection is flow-controlled first, the
+// connecting end writing until its send would block (the peer reads
+// nothing: its receive window closes and unsent bytes stay queued), then
+// closed with SO_LINGER {1, 0}. Over loopback (no peer) the probe holds the
+// accepting ends and, once every connection was aborted, reads each until
+// the data queued before the RST is gone: the read must then fail with
+// ECONNRESET. Toward a peer (the lab's emulated host, which acknowledges
+// nothing) it records the local port of each connection for the parent to
+// match against the RSTs the peer saw.
 func (r *tcpRun) rst() {
 	if r.c.Peer == "" {
 		r.rstLoopback()
 	} else {
 		r.rstPeer()
+		r.m.Written = r.written
 	}
 	if end, ok := r.countNow(time.Since(r.began)); ok {
 		r.m.ControlBlocks.End = end
@@ -36,6 +42,13 @@ func (r *tcpRun) rstLoopback() {
 		return
 	}
 	defer sysClose(l)
+	// Small buffers: the window closes after a few KiB, as it does after
+	// megabytes with the defaults. Set on the listener, the accepted ends
+	// inherit it (and their window scale follows).
+	if e := sysSetInt(l, unix.SOL_SOCKET, unix.SO_RCVBUF, flowBuffer); e != 0 {
+		r.fail(1, "setsockopt", e)
+		return
+	}
 	accepted := make([]int, 0, c.Count)
 	defer func() {
 		for _, s := range accepted {
@@ -43,9 +56,11 @@ func (r *tcpRun) rstLoopback() {
 		}
 	}()
 	sysReserveFDs(l, 2*c.Count+16)
+	var written int64
 	t0 := time.Now()
 	for i := 1; i <= c.Count; i++ {
-		s, call, e := abortOne(domain, mapped, l, ep)
+		s, n, call, e := abortOne(domain, mapped, l, ep)
+		written += n
 		if e != 0 {
 			r.fail(i, call, e)
 			break
@@ -57,63 +72,122 @@ func (r *tcpRun) rstLoopback() {
 	// Every RST was sent by now; wait, once for all, until each accepted
 	// end is readable (the RST, or a FIN had the close been graceful).
 	awaitReadable(accepted, time.Duration(c.Wait))
-	rc := &tcpchurn.RSTCount{Connections: len(accepted)}
-	buf := make([]byte, 1)
+	rc := &tcpchurn.RSTCount{Connections: len(accepted), Written: written}
+	buf := make([]byte, 64<<10)
 	for _, s := range accepted {
-		n, _, err := unix.Recvfrom(s, buf, unix.MSG_DONTWAIT)
+		err := drainRead(s, buf)
 		switch {
 		case err == unix.ECONNRESET:
 			rc.Reset++
 		case err == unix.EAGAIN || err == unix.EWOULDBLOCK:
 			rc.Nothing++
-		case err == nil && n == 0:
+		case err == nil:
 			rc.FIN++
 		default:
 			rc.Other++
 			if rc.OtherWhat == "" {
-				if err != nil {
-					rc.OtherWhat = unix.ErrnoName(asErrno(err))
-				} else {
-					rc.OtherWhat = fmt.Sprintf("%d bytes of data", n)
-				}
+				rc.OtherWhat = unix.ErrnoName(asErrno(err))
 			}
 		}
 	}
 	r.m.RST = rc
 }
 
-// abortOne makes one loopback connection and closes its connecting end
-// abortively; it returns the accepted end.
-func abortOne(domain int, mapped bool, l int, ep *endpoint) (int, string, unix.Errno) {
+// drainRead reads s without waiting until no data is left and returns how
+// the reads ended: the error, or nil for end of file (a FIN). Data queued
+// before the RST may come first (Linux returns it, then ECONNRESET); it is
+// not the outcome.
+func drainRead(s int, buf []byte) error {
+	for range maxDrainReads {
+		n, _, err := unix.Recvfrom(s, buf, unix.MSG_DONTWAIT)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return nil
+		}
+	}
+	return unix.EFBIG // more data than was ever written: not an outcome
+}
+
+// flowBuffer is the send and receive buffer of the flow-controlled
+// connections; fillLimit bounds what one connection writes (its send would
+// block long before with such buffers), maxDrainReads the reads of one
+// accepting end.
+const (
+	flowBuffer    = 4096
+	fillLimit     = 4 << 20
+	maxDrainReads = 1024
+)
+
+var fillBuf = make([]byte, 4096)
+
+// fillSend makes fd non-blocking and writes until the send would block:
+// the peer's window is closed and the rest stays queued. It returns the
+// bytes written.
+func fillSend(fd int) (int64, string, unix.Errno) {
+	if e := sysSetNonblock(fd); e != 0 {
+		return 0, "fcntl", e
+	}
+	var total int64
+	for total < fillLimit {
+		n, err := unix.Write(fd, fillBuf)
+		if err == unix.EAGAIN || err == unix.EWOULDBLOCK {
+			return total, "", 0
+		}
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return total, "write", asErrno(err)
+		}
+		total += int64(n)
+	}
+	return total, "", 0
+}
+
+// abortOne makes one loopback connection, flow-controls it and closes its
+// connecting end abortively; it returns the accepted end and the bytes
+// written.
+func abortOne(domain int, mapped bool, l int, ep *endpoint) (int, int64, string, unix.Errno) {
 	fd, e := sysSocket(domain, unix.SOCK_STREAM)
 	if e != 0 {
-		return -1, "socket", e
+		return -1, 0, "socket", e
+	}
+	fail := func(s int, n int64, call string, e unix.Errno) (int, int64, string, unix.Errno) {
+		sysClose(fd)
+		if s >= 0 {
+			sysClose(s)
+		}
+		return -1, n, call, e
 	}
 	if mapped {
 		if e := sysV6OnlyOff(fd); e != 0 {
-			sysClose(fd)
-			return -1, "setsockopt", e
+			return fail(-1, 0, "setsockopt", e)
 		}
 	}
+	if e := sysSetInt(fd, unix.SOL_SOCKET, unix.SO_SNDBUF, flowBuffer); e != 0 {
+		return fail(-1, 0, "setsockopt", e)
+	}
 	if e := sysConnect(fd, ep); e != 0 {
-		sysClose(fd)
-		return -1, "connect", e
+		return fail(-1, 0, "connect", e)
 	}
 	s, e := sysAccept(l)
 	if e != 0 {
-		sysClose(fd)
-		return -1, "accept", e
+		return fail(-1, 0, "accept", e)
+	}
+	n, call, e := fillSend(fd)
+	if e != 0 {
+		return fail(s, n, call, e)
 	}
 	if e := sysLinger0(fd); e != 0 {
-		sysClose(fd)
-		sysClose(s)
-		return -1, "setsockopt", e
+		return fail(s, n, "setsockopt", e)
 	}
 	if e := sysClose(fd); e != 0 {
 		sysClose(s)
-		return -1, "close", e
+		return -1, n, "close", e
 	}
-	return s, "", 0
+	return s, n, "", 0
 }
 
 // awaitReadable polls fds until every one is readable or the wait is over.
@@ -170,6 +244,11 @@ func (r *tcpRun) rstPeer() {
 				return
 			}
 		}
+		if e := sysSetInt(fd, unix.SOL_SOCKET, unix.SO_SNDBUF, flowBuffer); e != 0 {
+			sysClose(fd)
+			r.fail(i, "setsockopt", e)
+			return
+		}
 		if e := sysConnect(fd, ep); e != 0 && e != unix.EINPROGRESS {
 			sysClose(fd)
 			r.fail(i, "connect", e)
@@ -199,6 +278,15 @@ func (r *tcpRun) rstPeer() {
 			case *unix.SockaddrInet6:
 				port = a.Port
 			}
+		}
+		// The peer acknowledges no data: what is written stays unsent or
+		// unacknowledged, as toward a peer whose window is closed.
+		wrote, call, e := fillSend(fd)
+		r.written += wrote
+		if e != 0 {
+			sysClose(fd)
+			r.fail(i, call, e)
+			return
 		}
 		if e := sysLinger0(fd); e != 0 {
 			sysClose(fd)

@@ -125,3 +125,11 @@ func sysReserveFDs(fd, n int) {
 		unix.Close(fd + n + 1)
 	}
 }
+
+// sysSetInt sets an integer socket option.
+func sysSetInt(fd, level, opt, v int) unix.Errno {
+	if err := unix.SetsockoptInt(fd, level, opt, v); err != nil {
+		return asErrno(err)
+	}
+	return 0
+}

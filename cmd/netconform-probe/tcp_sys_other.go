@@ -114,3 +114,11 @@ func sysSetNonblock(fd int) unix.Errno {
 // sysReserveFDs has nothing to prepare where the descriptor table grows
 // without waiting (darwin).
 func sysReserveFDs(fd, n int) {}
+
+// sysSetInt sets an integer socket option.
+func sysSetInt(fd, level, opt, v int) unix.Errno {
+	if err := unix.SetsockoptInt(fd, level, opt, v); err != nil {
+		return asErrno(err)
+	}
+	return 0
+}

@@ -77,6 +77,7 @@ func RunRST(ctx context.Context, env *harness.Env, p RSTParams) check.Result {
 			m = tcpchurn.Measurement{Config: cfg, Unexpected: "harness could not measure: " + err.Error()}
 		} else if path.link {
 			m.RST = awaitRSTs(ctx, peer, path.family, m.Ports, p.Wait)
+			m.RST.Written = m.Written
 		}
 		obs.Paths = append(obs.Paths, tcpchurn.Path{Name: path.name, Measurement: m})
 		if ctx.Err() != nil {

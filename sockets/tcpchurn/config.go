@@ -192,7 +192,7 @@ func Title(pattern, family string) string {
 	case Abort:
 		return fmt.Sprintf("%s abortive close (SO_LINGER on, 0 s) after connect: TCP control blocks are freed", FamilyName(family))
 	}
-	return "abortive close (SO_LINGER on, 0 s): the peer's next read returns ECONNRESET"
+	return "abortive close (SO_LINGER on, 0 s) of a flow-controlled connection: the peer sees the RST (its read returns ECONNRESET)"
 }
 
 // Spec is what the TCP churn checks hold the stack to.
@@ -202,9 +202,9 @@ const Spec = "close(2) releases the connection: once every socket is closed and 
 	"JDK-8375658, oven-sh/bun#43462)"
 
 // RSTSpec is what sockets.tcp.abortive-close-rst holds the stack to.
-const RSTSpec = "SO_LINGER on with a zero timeout makes close(2) abort the connection with an RST " +
-	"(RFC 9293 §3.10.5 ABORT call; POSIX setsockopt SO_LINGER), so the peer's next read fails with ECONNRESET " +
-	"(report: macOS 26.4 lost the RST on loopback for ~28% of connections, FB23590387, python/cpython#153117)"
+const RSTSpec = "SO_LINGER on with a zero timeout makes close(2) abort the connection with an RST, " +
+	"unsent data or not (RFC 9293 §3.10.5 ABORT call; POSIX setsockopt SO_LINGER), so the peer's read fails with ECONNRESET " +
+	"(report: macOS 26.4 lost the RST of a flow-controlled loopback connection for ~28% of connections, FB23590387, python/cpython#153117)"
 
 // What returns the words for a pattern, for reasons.
 func What(pattern, family string, peer bool) string {
@@ -217,7 +217,7 @@ func What(pattern, family string, peer bool) string {
 		return fmt.Sprintf("%s loopback connections closed abortively (SO_LINGER 0) at the connecting end, then at the accepting end", FamilyName(family))
 	}
 	if peer {
-		return fmt.Sprintf("abortive closes toward the lab peer over %s", FamilyName(family))
+		return fmt.Sprintf("flow-controlled abortive closes toward the lab peer over %s", FamilyName(family))
 	}
-	return fmt.Sprintf("abortive closes over %s loopback", FamilyName(family))
+	return fmt.Sprintf("flow-controlled abortive closes over %s loopback", FamilyName(family))
 }

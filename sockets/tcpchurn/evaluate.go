@@ -163,6 +163,18 @@ type Path struct {
 func JudgeRST(paths []Path) (check.Verdict, string) {
 	var lost, fine, errs []string
 	failedCall := ""
+	var written int64
+	var conns int
+	for _, p := range paths {
+		if r := p.Measurement.RST; r != nil {
+			written += r.Written
+			conns += r.Connections
+		}
+	}
+	shape := ""
+	if conns > 0 && written > 0 {
+		shape = fmt.Sprintf(" (each connection flow-controlled first: %s bytes written on average until the send would block)", thousands(written/int64(conns)))
+	}
 	for _, p := range paths {
 		m := p.Measurement
 		switch {
@@ -206,11 +218,11 @@ func JudgeRST(paths []Path) (check.Verdict, string) {
 		if len(errs) > 0 {
 			parts = append(parts, "not measured: "+strings.Join(errs, "; "))
 		}
-		return check.Fail, strings.Join(parts, "; ")
+		return check.Fail, strings.Join(parts, "; ") + shape
 	case len(errs) > 0:
 		return check.Error, "harness could not measure: " + strings.Join(errs, "; ")
 	}
-	return check.Pass, "every abortive close reached the peer as an RST: " + strings.Join(fine, ", ")
+	return check.Pass, "every abortive close reached the peer as an RST: " + strings.Join(fine, ", ") + shape
 }
 
 func lostDetail(r RSTCount) string {

@@ -45,8 +45,9 @@ type Measurement struct {
 	RST *RSTCount `json:"rst,omitempty"`
 	// Ports (pattern rst toward a peer) are the local ports of the
 	// connections closed abortively, in order: the peer's records are
-	// matched against them.
-	Ports []int `json:"ports,omitempty"`
+	// matched against them. Written is what they wrote before.
+	Ports   []int `json:"ports,omitempty"`
+	Written int64 `json:"written_bytes,omitempty"`
 
 	// Set by Run (see churn.Measurement).
 	Killed bool           `json:"killed,omitempty"`
@@ -123,9 +124,12 @@ type RSTCount struct {
 	FIN int `json:"fin"`
 	// Nothing: nothing arrived before the wait ran out.
 	Nothing int `json:"nothing"`
-	// Other: another errno or data; OtherWhat names the first.
+	// Other: another errno; OtherWhat names the first.
 	Other     int    `json:"other"`
 	OtherWhat string `json:"other_what,omitempty"`
+	// Written is what the connections wrote before their abortive close,
+	// until each send would block (flow control, as in the report).
+	Written int64 `json:"written_bytes"`
 }
 
 // Lost is how many connections' RST the peer did not see.

@@ -19,8 +19,10 @@
  *                            SYNs on Linux and macOS)
  *          abort             connect, accept, SO_LINGER {1, 0} and close the
  *                            connecting end (an RST), close the accepted end
- *          rst               abort N loopback connections, then read each accepted
- *                            end: the read must fail with ECONNRESET
+ *          rst               flow-control N loopback connections (the connecting end
+ *                            writes until its send would block: the accepted end reads
+ *                            nothing), abort each, then read each accepted end until
+ *                            its data is gone: the read must fail with ECONNRESET
  * family   inet6 (::1), inet (127.0.0.1) or mapped (AF_INET6 with IPV6_V6ONLY off,
  *          to ::ffff:127.0.0.1, or to the IPv4 peer address given)
  *
@@ -66,6 +68,8 @@
 #ifndef RST_WAIT_MS
 #define RST_WAIT_MS 1000
 #endif
+/* rst: send and receive buffers of the flow-controlled connections. */
+#define FLOW_BUFFER 4096
 
 enum { P_CONNECT, P_CONNECTING, P_ABORT, P_RST };
 enum { F_INET6, F_INET, F_MAPPED };
@@ -260,7 +264,7 @@ static int open_socket(int fam, int nonblock, const char **call) {
 
 /* listen_loopback opens a listener on the family's loopback address (any
  * port) and gives the address to connect to. */
-static int listen_loopback(int fam, int backlog, struct sockaddr_storage *ss, socklen_t *len) {
+static int listen_loopback(int fam, int backlog, int rcvbuf, struct sockaddr_storage *ss, socklen_t *len) {
     const char *addr = fam == F_INET ? "127.0.0.1" : fam == F_MAPPED ? "127.0.0.1" : "::1";
     if (make_addr(fam, addr, 0, ss, len) != 0)
         return -1;
@@ -268,6 +272,7 @@ static int listen_loopback(int fam, int backlog, struct sockaddr_storage *ss, so
     int l = open_socket(fam, 0, &call);
     int one = 1;
     if (l < 0 || setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
+        (rcvbuf > 0 && setsockopt(l, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf) != 0) ||
         bind(l, (struct sockaddr *)ss, *len) != 0 || listen(l, backlog) != 0 ||
         getsockname(l, (struct sockaddr *)ss, len) != 0) {
         perror("loopback listener");
@@ -315,6 +320,30 @@ static int fill_backlog(int fam, const struct sockaddr_storage *ss, socklen_t le
     return -1;
 }
 
+/* fill_send makes fd non-blocking and writes until its send would block:
+ * the peer's window is closed, the rest stays queued. */
+static long fill_send(int fd, const char **call) {
+    static char buf[4096];
+    long total = 0;
+    if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) != 0) {
+        *call = "fcntl";
+        return -1;
+    }
+    while (total < (4L << 20)) {
+        ssize_t n = write(fd, buf, sizeof buf);
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            return total;
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            *call = "write";
+            return -1;
+        }
+        total += n;
+    }
+    return total;
+}
+
 int main(int argc, char **argv) {
     const char *pat = DEFAULT_PATTERN, *famname = DEFAULT_FAMILY, *peer = NULL;
     long count = DEFAULT_COUNT;
@@ -353,7 +382,7 @@ int main(int argc, char **argv) {
             return 2;
         }
     } else {
-        l = listen_loopback(fam, pattern == P_CONNECTING ? 1 : 128, &ss, &len);
+        l = listen_loopback(fam, pattern == P_CONNECTING ? 1 : 128, pattern == P_RST ? FLOW_BUFFER : 0, &ss, &len);
         if (l < 0)
             return 2;
         if (pattern == P_CONNECTING && (nfill = fill_backlog(fam, &ss, len, fillers, 8)) < 0) {
@@ -377,7 +406,7 @@ int main(int argc, char **argv) {
     struct count start = read_count();
     const char *failed = NULL;
     int fail_errno = 0;
-    long i, done = 0;
+    long i, done = 0, written = 0;
     double t0 = seconds();
     for (i = 1; i <= count && failed == NULL; i++) {
         const char *call;
@@ -403,6 +432,12 @@ int main(int argc, char **argv) {
             done = i;
             continue;
         }
+        int sndbuf = FLOW_BUFFER;
+        if (pattern == P_RST && setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf) != 0) {
+            failed = "setsockopt", fail_errno = errno;
+            close(fd);
+            break;
+        }
         if (connect_retry(fd, &ss, len) != 0) {
             failed = "connect", fail_errno = errno;
             close(fd);
@@ -413,6 +448,16 @@ int main(int argc, char **argv) {
             failed = "accept", fail_errno = errno;
             close(fd);
             break;
+        }
+        if (pattern == P_RST) {
+            long n = fill_send(fd, &call);
+            if (n < 0) {
+                failed = call, fail_errno = errno;
+                close(fd);
+                close(s);
+                break;
+            }
+            written += n;
         }
         if (pattern == P_ABORT || pattern == P_RST) {
             struct linger lg = {1, 0};
@@ -454,9 +499,15 @@ int main(int argc, char **argv) {
             poll(&p, 1, left > 0 ? (int)(left * 1000) : 0);
         }
         long reset = 0, fin = 0, nothing = 0, other = 0;
-        char b;
+        static char b[65536];
         for (long k = 0; k < done; k++) {
-            ssize_t n = recv(accepted[k], &b, 1, MSG_DONTWAIT);
+            /* Data queued before the RST may come first; the outcome is how
+             * the reads end. */
+            ssize_t n;
+            int reads = 0;
+            do
+                n = recv(accepted[k], b, sizeof b, MSG_DONTWAIT);
+            while (n > 0 && ++reads < 1024);
             if (n < 0 && errno == ECONNRESET)
                 reset++;
             else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
@@ -467,7 +518,8 @@ int main(int argc, char **argv) {
                 other++;
             close(accepted[k]);
         }
-        printf("ECONNRESET on %ld of %ld reads; end of file (a FIN) %ld, nothing %ld, other %ld\n", reset, done, fin, nothing, other);
+        printf("%ld bytes written before the abortive closes (%ld per connection)\n", written, done ? written / done : 0);
+        printf("ECONNRESET on %ld of %ld accepted ends; end of file (a FIN) %ld, nothing %ld, other %ld\n", reset, done, fin, nothing, other);
         if (reset != done) {
             printf("RESULT: FAIL: the bug is present (RST not seen by the peer in %ld of %ld)\n", done - reset, done);
             return 1;
