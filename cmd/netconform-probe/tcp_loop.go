@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"net"
 	"net/netip"
 	"runtime"
 	"strconv"
@@ -378,8 +377,8 @@ func peerEndpoint(c tcpchurn.Config) (*endpoint, error) {
 	if z := a.Zone(); z != "" {
 		if n, err := strconv.Atoi(z); err == nil {
 			sa.ZoneId = uint32(n)
-		} else if ifi, err := net.InterfaceByName(z); err == nil {
-			sa.ZoneId = uint32(ifi.Index)
+		} else if idx, err := zoneIndex(z); err == nil {
+			sa.ZoneId = idx
 		} else {
 			return nil, fmt.Errorf("peer %s: zone %q: %w", c.Peer, z, err)
 		}
