@@ -107,6 +107,11 @@ func (p SocketsParams) validate() error {
 	if p.TCPChurnCount < 1 || p.TCPChurnCount > 1_000_000 {
 		errs = append(errs, fmt.Errorf("params.sockets.tcp_churn_count: %d is not between 1 and 1000000", p.TCPChurnCount))
 	}
+	// The probe's run includes the drain: a drain as long as the timeout
+	// would turn every leak into a harness error.
+	if p.TCPChurnDrain > 0 && p.ChurnTimeout > 0 && p.TCPChurnDrain >= p.ChurnTimeout {
+		errs = append(errs, fmt.Errorf("params.sockets.tcp_churn_drain %v must be shorter than churn_timeout %v (the probe's run includes the drain)", p.TCPChurnDrain, p.ChurnTimeout))
+	}
 	if p.TCPChurnSlack < 0 {
 		errs = append(errs, fmt.Errorf("params.sockets.tcp_churn_slack: %d is negative", p.TCPChurnSlack))
 	}

@@ -97,6 +97,7 @@ func TestTCPChurnParams(t *testing.T) {
 		{"negative drain", "version: 1\nparams:\n  sockets:\n    tcp_churn_drain: -1s\n", "timeouts must be positive"},
 		{"negative rst wait", "version: 1\nparams:\n  sockets:\n    rst_wait: -1s\n", "timeouts must be positive"},
 		{"negative slack", "version: 1\nparams:\n  sockets:\n    tcp_churn_slack: -3\n", "tcp_churn_slack: -3"},
+		{"drain as long as the timeout", "version: 1\nparams:\n  sockets:\n    tcp_churn_drain: 1m\n", "must be shorter than churn_timeout"},
 		{"too many rst connections", "version: 1\nparams:\n  sockets:\n    rst_connections: 501\n", "rst_connections: 501"},
 		{"negative threshold", "version: 1\nparams:\n  sockets:\n    leaking_pcbs_per_gib: -5\n", "leaking_pcbs_per_gib: -5"},
 	}
