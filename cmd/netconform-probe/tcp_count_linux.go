@@ -1,6 +1,9 @@
 package main
 
 import (
+	"errors"
+	"io/fs"
+
 	"github.com/netconform/netconform/sockets/procstat"
 )
 
@@ -42,9 +45,11 @@ func (c *linuxCBCounter) count() (total, timeWait int64, err error) {
 		return 0, 0, err
 	}
 	procstat.ParseSockstat(c.buf, "sockstat", c.counters)
-	if c.buf, err = c.sockstat6.read(c.buf); err != nil {
+	// A kernel without IPv6 has no sockstat6: nothing to add then.
+	if c.buf, err = c.sockstat6.read(c.buf); err == nil {
+		procstat.ParseSockstat(c.buf, "sockstat6", c.counters)
+	} else if !errors.Is(err, fs.ErrNotExist) {
 		return 0, 0, err
 	}
-	procstat.ParseSockstat(c.buf, "sockstat6", c.counters)
 	return c.counters["sockstat.TCP.inuse"] + c.counters["sockstat6.TCP6.inuse"], c.counters["sockstat.TCP.tw"], nil
 }
