@@ -63,6 +63,8 @@ func RunTCP(ctx context.Context, env *harness.Env, pattern, family string, p TCP
 		cfg.ListenPort = listenPort()
 	}
 	env.Logf("%s: %d × %s%s", id, p.Count, tcpchurn.What(pattern, family, cfg.Peer != ""), limitNote(p.MemoryLimit))
+	env.Logf("%s: machine before: %d TCP control blocks (%s), threshold %d, up %s", id, machine.ControlBlocks, machine.Source,
+		machine.Threshold, accounting.Uptime(machine.Uptime))
 	before := accounting.Take(ctx, lab.SUT())
 	m, err := measureTCP(ctx, env, id, p.Timeout, p.MemoryLimit, p.Probe, cfg, lab)
 	after := accounting.Take(ctx, lab.SUT())
