@@ -30,43 +30,19 @@ func sutShell(cmds ...string) func(context.Context, *harness.Lab) error {
 	}
 }
 
-// dropSegments is a filter in the SUT that drops every TCP segment it
-// sends with the given flag (FIN or RST) to or from the lab's ports, on
-// loopback and on the lab link alike, IPv4 and IPv6: connections can then
-// not finish closing, and their control blocks outlive close().
+// dropSegments is DropSegments, skipped where the tools it needs are
+// missing.
 func dropSegments(t *testing.T, flag string) func(context.Context, *harness.Lab) error {
 	t.Helper()
-	var cmds []string
 	for _, tool := range []string{"iptables", "ip6tables"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			t.Skipf("fault needs %s: %v", tool, err)
 		}
-		for _, port := range []int{LoopbackPort, PeerAcceptPort, PeerDropPort} {
-			for _, dir := range []string{"--sport", "--dport"} {
-				cmds = append(cmds, fmt.Sprintf("%s -w -A OUTPUT -p tcp --tcp-flags %s %s %s %d -j DROP", tool, flag, flag, dir, port))
-			}
-		}
 	}
-	add := sutShell(cmds...)
-	flush := "iptables -w -F OUTPUT; ip6tables -w -F OUTPUT"
-	return func(ctx context.Context, lab *harness.Lab) error {
-		if err := add(ctx, lab); err != nil {
-			return err
-		}
-		// Lift the filter before the lab goes: the connections it held
-		// open then finish closing at their next retransmission instead of
-		// lingering, orphaned, in the dying namespace for minutes.
-		lab.OnClose(func() error { return sutShell(flush)(context.Background(), lab) })
-		return nil
-	}
+	return DropSegments(flag)
 }
 
-// prohibitPeer is a policy rule in the SUT that refuses every route to the
-// lab's peer: connect() fails at once with EACCES, a call the stack
-// refuses.
-func prohibitPeer() func(context.Context, *harness.Lab) error {
-	return sutShell("ip rule add to "+tcpPeerIPv4.String()+" prohibit", "ip -6 rule add to "+tcpPeerIPv6.String()+" prohibit")
-}
+func prohibitPeer() func(context.Context, *harness.Lab) error { return ProhibitPeer() }
 
 func shippedSockets(t *testing.T) config.SocketsParams {
 	t.Helper()
