@@ -18,7 +18,7 @@ BIN := bin/netconform
 # self-validation tests in cmd/netconform drive.
 TEST_PKGS = $(shell $(GO) list ./... | grep -v /suites/)
 
-.PHONY: all build conformance report test bench clean-lab clean
+.PHONY: all build conformance report test bench clean-lab clean dist
 
 all: build
 
@@ -45,6 +45,13 @@ test:
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 50x -count 5 ./topology/
+
+# Release tarballs that run without Go: dist/netconform-<version>-<os>-<arch>.tar.gz
+# (README "Run without Go"). DIST_PLATFORMS='linux/amd64' builds one.
+DIST_PLATFORMS ?= darwin/arm64 darwin/amd64 linux/amd64 linux/arm64
+dist:
+	$(GO) run ./distlayout/mkdist -go '$(GO)' -version '$(VERSION)' -out dist \
+		-mtime "$$(git log -1 --format=%ct 2>/dev/null || echo 0)" $(DIST_PLATFORMS)
 
 clean-lab: build
 	./$(BIN) clean-lab

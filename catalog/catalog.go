@@ -16,7 +16,9 @@ import (
 
 	"github.com/netconform/netconform/check"
 	"github.com/netconform/netconform/config"
+	"github.com/netconform/netconform/doctor"
 	"github.com/netconform/netconform/harness"
+	"github.com/netconform/netconform/observation"
 )
 
 // RunFunc runs a check once, in fresh labs with fresh sockets, and returns
@@ -33,6 +35,10 @@ type Entry struct {
 	// of each (selfvalidation's tests run them all, and fail for a check
 	// that lacks either).
 	Proofs []Proof
+	// Needs are what the check needs beyond a lab (doctor.LabNeeds): a
+	// check whose need the run's doctor found missing is skipped with the
+	// doctor's reason and remedy.
+	Needs []doctor.Need
 	// File and Line are where the check was registered: the suites report
 	// its spec there, not at the line of the helper that declares specs.
 	File string
@@ -76,6 +82,9 @@ func Register(es ...Entry) {
 		e.File, e.Line = file, line
 		if err := e.Validate(); err != nil {
 			panic("catalog: " + err.Error())
+		}
+		if e.View != "" && !observation.Views[e.View] {
+			panic(fmt.Sprintf("catalog: check %q names view %q, which package observation does not know", e.ID, e.View))
 		}
 		if e.Run == nil {
 			panic(fmt.Sprintf("catalog: check %q has no run function", e.ID))

@@ -37,10 +37,13 @@ func (v Verdict) Valid() bool {
 // JSON-marshalable data; Evidence holds paths of files the check wrote (pcapng,
 // table dumps), relative to the run's release directory.
 type Result struct {
-	ID           string          `json:"id"`
-	Title        string          `json:"title"`
-	Spec         string          `json:"spec"`
-	Labels       []string        `json:"labels,omitempty"`
+	ID     string   `json:"id"`
+	Title  string   `json:"title"`
+	Spec   string   `json:"spec"`
+	Labels []string `json:"labels,omitempty"`
+	// View is the shape of Observations (the check's descriptor's view):
+	// what the report draws them with.
+	View         string          `json:"view,omitempty"`
 	Verdict      Verdict         `json:"verdict"`
 	Reason       string          `json:"reason"`
 	Observations json.RawMessage `json:"observations,omitempty"`

@@ -21,6 +21,9 @@ type Descriptor struct {
 	// Labels select the check (Ginkgo label filters); each must be in the
 	// vocabulary (see Vocabulary).
 	Labels []string
+	// View names the shape of the check's observations and so the report's
+	// renderer for them (package observation); "" = the generic table.
+	View string
 }
 
 // Vocabulary is the frozen set of labels a check may carry, with what each

@@ -163,36 +163,15 @@ func (l *linuxLab) addLink(i int, link Link) error {
 	return nil
 }
 
-// awaitLinkLocal waits until every SUT interface has a usable link-local
-// address: with DAD off that is immediate, but link-up is asynchronous.
+// awaitLinkLocal waits, on the kernel's address events, until every SUT
+// interface has a usable link-local address.
 func (l *linuxLab) awaitLinkLocal(ctx context.Context) error {
-	deadline := time.Now().Add(3 * time.Second)
-	for _, link := range l.lab.Links {
-		for {
-			addrs, err := l.SUT().Addresses(link.Name)
-			if err != nil {
-				return err
-			}
-			ready := false
-			for _, a := range addrs {
-				if a.Prefix.Addr().IsLinkLocalUnicast() && !a.Tentative {
-					ready = true
-				}
-			}
-			if ready {
-				break
-			}
-			if time.Now().After(deadline) {
-				return fmt.Errorf("SUT interface %s has no link-local address after 3s", link.SUTIf)
-			}
-			select {
-			case <-ctx.Done():
-				return ctx.Err()
-			case <-time.After(5 * time.Millisecond):
-			}
-		}
+	w, err := WatchAddresses(l.SUT())
+	if err != nil {
+		return err
 	}
-	return nil
+	defer w.Close()
+	return awaitLinkLocal(ctx, l.SUT(), w, l.lab, 3*time.Second)
 }
 
 func (l *linuxLab) Lab() *Lab              { return &l.lab }

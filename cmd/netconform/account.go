@@ -52,7 +52,7 @@ func account(plan *runplan.Plan, cfg *config.Config, rel reports.Release, record
 		res, tally := reports.Aggregate(reps)
 		res.ID = id
 		if e, ok := catalog.Lookup(id); ok {
-			res.Title, res.Spec, res.Labels = e.Title, e.Spec, e.Labels
+			res.Title, res.Spec, res.Labels, res.View = e.Title, e.Spec, e.Labels, e.View
 		}
 		c := reports.ExpectOne(res, cfg, rel, plan.Profile)
 		c.Repetitions = &tally

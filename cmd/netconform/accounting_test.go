@@ -423,3 +423,48 @@ func TestRepeatGivesATally(t *testing.T) {
 		}
 	}
 }
+
+// TestMissingNeedIsASkip: on a machine without iptables (here: a PATH
+// without it), the doctor that runs before the suites says so, and the cfil
+// check, which needs it, is a skip with the doctor's reason and remedy,
+// never an error or a verdict.
+func TestMissingNeedIsASkip(t *testing.T) {
+	needRoot(t)
+	ipt, err := exec.LookPath("iptables")
+	if err != nil {
+		t.Skip("iptables is already missing here")
+	}
+	var path []string
+	for _, d := range filepath.SplitList(os.Getenv("PATH")) {
+		if _, err := os.Stat(filepath.Join(d, "iptables")); err != nil {
+			path = append(path, d)
+		}
+	}
+	out := t.TempDir()
+	cmd := exec.Command(ncBinary, "run", "--out", out, "--check", "cfil.userspace-filter.first-datagram")
+	cmd.Dir = repoRoot
+	cmd.Env = append(os.Environ(), "PATH="+strings.Join(path, string(filepath.ListSeparator)))
+	b, err := cmd.CombinedOutput()
+	var exitErr *exec.ExitError
+	if err != nil && !errors.As(err, &exitErr) {
+		t.Fatal(err)
+	}
+	if code := cmd.ProcessState.ExitCode(); code != exitAsExpected {
+		t.Errorf("exit %d, want 0 (a skip is as expected); output:\n%s", code, b)
+	}
+	if !strings.Contains(string(b), "lacks something") {
+		t.Errorf("the run did not show the doctor's table; output:\n%s", b)
+	}
+	m, _ := filepath.Glob(filepath.Join(out, "*", "results.json"))
+	if len(m) != 1 {
+		t.Fatalf("no results; output:\n%s", b)
+	}
+	r := ncRun{output: string(b), dir: filepath.Dir(m[0])}
+	c := r.results(t).Checks
+	if len(c) != 1 || c[0].Verdict != check.Skip || !strings.Contains(c[0].Reason, "iptables") {
+		t.Errorf("want a skip naming iptables (found at %s, hidden from PATH), got %+v", ipt, c)
+	}
+	if _, err := os.Stat(filepath.Join(r.dir, "doctor.json")); err != nil {
+		t.Errorf("the doctor's report is not kept beside the results: %v", err)
+	}
+}

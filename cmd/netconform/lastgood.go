@@ -26,9 +26,13 @@ func rebundleWithLastGood(regressionJSON string) ([]string, error) {
 	if err := json.Unmarshal(b, &doc); err != nil {
 		return nil, fmt.Errorf("%s: %w", regressionJSON, err)
 	}
-	releaseAt := map[string]int{}
+	// A column is a release under one profile (regression.json version 2):
+	// a history is per OS and profile, so is the walk from its first bad
+	// release.
+	type column struct{ release, profile string }
+	columnAt := map[column]int{}
 	for i, r := range doc.Releases {
-		releaseAt[r.ID] = i
+		columnAt[column{r.ID, r.Profile}] = i
 	}
 	runs := map[string]regression.Run{}
 	for _, r := range doc.Releases {
@@ -43,10 +47,13 @@ func rebundleWithLastGood(regressionJSON string) ([]string, error) {
 			if h.LastGood == "" || h.FirstBad == "" {
 				continue
 			}
-			from := releaseAt[h.FirstBad]
-			for _, cell := range c.Cells {
-				rel := doc.Releases[releaseAt[cell.Release]]
-				if rel.OS != h.OS || releaseAt[cell.Release] < from {
+			from, ok := columnAt[column{h.FirstBad, h.Profile}]
+			if !ok {
+				continue
+			}
+			for i, cell := range c.Cells {
+				rel := doc.Releases[i]
+				if rel.OS != h.OS || rel.Profile != h.Profile || i < from {
 					continue
 				}
 				for _, cr := range cell.Runs {

@@ -26,6 +26,7 @@ commands:
   list       print the checks a run with the same flags would select
   report     merge results.json files of many releases into regression.html/.json
   clean-lab  remove lab namespaces left by earlier runs (needs root)
+  doctor     check what a run needs on this machine, and say how to fix what is missing
   version    print the version
 
 'netconform <command> -h' lists a command's flags.
@@ -47,6 +48,8 @@ func dispatch(args []string, stdout, stderr io.Writer) int {
 		return reportCmd(args[1:], stdout, stderr)
 	case "clean-lab":
 		return cleanLabCmd(args[1:], stdout, stderr)
+	case "doctor":
+		return doctorCmd(args[1:], stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, version)
 		return 0

@@ -35,10 +35,14 @@ func reportCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "netconform report: %v\n", err)
 		return exitNoRun
 	}
-	fmt.Fprintf(stdout, "netconform report: %d runs of %d releases, %d checks; %d regressions, %d fixes, %d disagreements\n",
-		sum.Runs, sum.Releases, sum.Checks, len(sum.Regressions), len(sum.Fixes), len(sum.Disagreements))
+	fmt.Fprintf(stdout, "netconform report: %d runs in %d release × profile columns, %d checks; %d regressions, %d fixes, %d flaky across releases, %d disagreements within a release\n",
+		sum.Runs, sum.Releases, sum.Checks, len(sum.Regressions), len(sum.Fixes), len(sum.Flaky), len(sum.Disagreements))
 	for _, r := range sum.Regressions {
-		fmt.Fprintf(stdout, "  regression: %s on %s: pass in %s, fail in %s\n", r.Check, r.OS, r.From, r.To)
+		fmt.Fprintf(stdout, "  regression: %s on %s (profile %s): pass up to %s, fail from %s on\n", r.Check, r.OS, r.Profile, r.From, r.To)
+	}
+	for _, f := range sum.Flaky {
+		fmt.Fprintf(stdout, "  flaky: %s on %s (profile %s): fail %d of %d runs (%.1f%%) over %d releases, %s to %s\n",
+			f.Check, f.OS, f.Profile, f.Failures, f.Runs, 100*f.Rate, f.Releases, f.From, f.To)
 	}
 	fmt.Fprintf(stdout, "netconform report: %s, %s\n", sum.HTML, sum.JSON)
 	if *bundles {

@@ -17,6 +17,8 @@ import (
 
 	"github.com/netconform/netconform/catalog"
 	"github.com/netconform/netconform/check"
+	"github.com/netconform/netconform/distlayout"
+	"github.com/netconform/netconform/doctor"
 	"github.com/netconform/netconform/reports"
 	"github.com/netconform/netconform/runplan"
 )
@@ -39,7 +41,8 @@ type suiteOutcome struct {
 // check, whatever the verdicts of the others: each in its own Ginkgo
 // process, so a suite that does not compile, crashes or is killed costs
 // only its own checks, which are then accounted for as not run.
-func runSuites(ctx context.Context, plan *runplan.Plan, timeout time.Duration, stdout, stderr io.Writer) []suiteOutcome {
+func runSuites(ctx context.Context, plan *runplan.Plan, doctorFile string, timeout time.Duration, stdout, stderr io.Writer) []suiteOutcome {
+	how := howToRunSuites(plan)
 	deadline := time.Now().Add(timeout)
 	var outs []suiteOutcome
 	for _, name := range suitesToRun(plan) {
@@ -50,7 +53,7 @@ func runSuites(ctx context.Context, plan *runplan.Plan, timeout time.Duration, s
 		case time.Until(deadline) <= 0:
 			o.why = fmt.Sprintf("the run's timeout (%s) elapsed before its suite (%s) started", timeout, name)
 		default:
-			o = runSuite(ctx, plan, name, time.Until(deadline), stdout, stderr)
+			o = runSuite(ctx, plan, how, doctorFile, name, time.Until(deadline), stdout, stderr)
 		}
 		outs = append(outs, o)
 	}
@@ -76,12 +79,51 @@ func suitesToRun(plan *runplan.Plan) []string {
 	return names
 }
 
-func runSuite(ctx context.Context, plan *runplan.Plan, name string, budget time.Duration, stdout, stderr io.Writer) suiteOutcome {
+// suiteRunner is how suites are run: from a release tarball (its ginkgo and
+// its compiled suites, no Go needed) or from a checkout (`go tool ginkgo`
+// compiles them).
+type suiteRunner struct {
+	// distRoot is the unpacked tarball's directory; "" for a checkout.
+	distRoot string
+}
+
+func howToRunSuites(plan *runplan.Plan) suiteRunner {
+	exe, err := os.Executable()
+	if err != nil {
+		return suiteRunner{}
+	}
+	root, ok := distlayout.FindDistRoot(exe)
+	if !ok {
+		return suiteRunner{}
+	}
+	// The tarball's own probe, unless the configuration names one.
+	if plan.Probe == "" {
+		plan.Probe = filepath.Join(root, distlayout.Probe)
+	}
+	return suiteRunner{distRoot: root}
+}
+
+// command is the Ginkgo command that runs suite name with the given flags.
+func (r suiteRunner) command(plan *runplan.Plan, name string, flags []string) *exec.Cmd {
+	if r.distRoot != "" {
+		cmd := exec.Command(filepath.Join(r.distRoot, distlayout.Ginkgo), append(append([]string{"run"}, flags...), distlayout.SuiteBinary(r.distRoot, name))...)
+		cmd.Dir = r.distRoot
+		return cmd
+	}
+	cmd := exec.Command(goBinary(), append(append([]string{"tool", "ginkgo", "run"}, flags...), "./suites/"+name)...)
+	if root, err := moduleRoot(); err == nil {
+		cmd.Dir = root
+	} else {
+		cmd.Dir = filepath.Dir(plan.ConfigPath)
+	}
+	return cmd
+}
+
+func runSuite(ctx context.Context, plan *runplan.Plan, how suiteRunner, doctorFile, name string, budget time.Duration, stdout, stderr io.Writer) suiteOutcome {
 	o := suiteOutcome{name: name, ran: true, ginkgo: filepath.Join(plan.ReleaseDir, "report-"+name+".json")}
 	os.Remove(o.ginkgo)
 	fmt.Fprintf(stdout, "netconform: suite %s\n", name)
-	args := []string{"tool", "ginkgo", "run",
-		"--timeout", budget.Round(time.Second).String(),
+	args := []string{"--timeout", budget.Round(time.Second).String(),
 		"--output-dir", plan.ReleaseDir, "--json-report", filepath.Base(o.ginkgo), "--junit-report", "junit-" + name + ".xml",
 		"--procs", strconv.Itoa(plan.Procs)}
 	if plan.Labels != "" {
@@ -91,13 +133,7 @@ func runSuite(ctx context.Context, plan *runplan.Plan, name string, budget time.
 		// Focus matches the full spec text (containers, then the id).
 		args = append(args, "--focus", `(^|\s)`+regexp.QuoteMeta(plan.Check)+"$")
 	}
-	args = append(args, "./suites/"+name)
-	cmd := exec.Command(goBinary(), args...)
-	if root, err := moduleRoot(); err == nil {
-		cmd.Dir = root
-	} else {
-		cmd.Dir = filepath.Dir(plan.ConfigPath)
-	}
+	cmd := how.command(plan, name, args)
 	// The last lines of Ginkgo's output say why a suite that did not get to
 	// its checks stopped (a compiler error, a crash).
 	tail := &tailBuffer{max: 16 << 10}
@@ -107,7 +143,7 @@ func runSuite(ctx context.Context, plan *runplan.Plan, name string, budget time.
 		o.why = fmt.Sprintf("suite %s could not be started: %v", name, err)
 		return o
 	}
-	cmd.Env = append(os.Environ(), env)
+	cmd.Env = append(os.Environ(), env, doctor.EnvReport+"="+doctorFile)
 	// Ctrl-C reaches Ginkgo directly (same process group); Ginkgo then runs
 	// the specs' clean-up and writes its report. We wait for that instead of
 	// dying first.

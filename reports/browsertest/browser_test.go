@@ -177,6 +177,29 @@ func TestReleaseReportInBrowser(t *testing.T) {
 	checkLinks(t, page, f)
 	load(t, ctx, page, "release-phone.png", 390)
 
+	// A repeated run (repeat 10) with a flaky check and a check that never
+	// ran, as schema 2 records them.
+	dir5 := t.TempDir()
+	if err := os.CopyFS(dir5, os.DirFS(filepath.Join("..", "testdata", "fixture-macos-26.5"))); err != nil {
+		t.Fatal(err)
+	}
+	if err := html.WriteRelease(dir5, mustRead(t, filepath.Join(dir5, "results.json"))); err != nil {
+		t.Fatal(err)
+	}
+	page5 := filepath.Join(dir5, html.FileName)
+	f5 := load(t, ctx, page5, "release-repeated.png", 1280)
+	for _, want := range []string{"netconform on macOS 26.5 (25F71), profile stock", "each check repeated 10 times", "12 of 13 selected checks ran",
+		"1 never ran", "1 of the errors never ran", "1 flaky", "fail 3 of 10, pass 7 of 10", "flaky: the repetitions disagree", "fail 10 of 10",
+		"Selected but never ran (counted as an error; nothing was observed): its suite (sockets) was stopped"} {
+		if !strings.Contains(f5.Text, want) {
+			t.Errorf("repeated release report does not show %q", want)
+		}
+	}
+	if !strings.Contains(f5.Title, "profile stock") {
+		t.Errorf("title %q does not name the profile", f5.Title)
+	}
+	checkLinks(t, page5, f5)
+
 	// The hostile release.
 	hostile, _ := writeHostile(t)
 	hpage := filepath.Join(hostile, html.FileName)
@@ -191,7 +214,8 @@ func TestRegressionReportInBrowser(t *testing.T) {
 	f := load(t, ctx, page, "regression-desktop.png", 1280)
 	noScriptRan(t, page, f, 1)
 	checkLinks(t, page, f)
-	for _, want := range []string{"Regressions (2)", "Runs that disagree (1)", "▼ regressed", "missing", "6.18.44 (debian-12)"} {
+	for _, want := range []string{"Regressions (2)", "Verdicts that disagree within a release (3)", "Flaky across releases (2)", "▼ regressed", "missing",
+		"6.18.44 (debian-12)", "source-routing", "fail 3 of 10", "≈ flaky", "never ran", "fail 4 of 16 (25.0%)", "Linux, profile source-routing: passing"} {
 		if !strings.Contains(f.Text, want) {
 			t.Errorf("regression report does not show %q", want)
 		}
@@ -233,6 +257,15 @@ func TestRegressionReportInBrowser(t *testing.T) {
 	}
 	if v := filter("", "regressed"); v.Rows != 2 {
 		t.Errorf("verdict filter 'regressed' shows %d rows, want 2", v.Rows)
+	}
+	// mapped-sendto.peer in the fixtures, mapped-sendto.self in the hostile
+	// run (the fixtures' 26.5 and the hostile run add one disagreement each
+	// to the fixtures' 26.0)
+	if v := filter("", "flaky"); v.Rows != 2 {
+		t.Errorf("verdict filter 'flaky' shows %d rows, want 2", v.Rows)
+	}
+	if v := filter("linux", "flaky"); v.Rows != 0 {
+		t.Errorf("verdict filter 'flaky' on Linux shows %d rows, want 0", v.Rows)
 	}
 	if v := filter("linux", ""); v.MacCols != 0 || v.Rows == 0 {
 		t.Errorf("OS filter linux: %d macOS columns and %d rows visible", v.MacCols, v.Rows)

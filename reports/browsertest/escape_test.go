@@ -60,10 +60,16 @@ func TestEscapingInHTML(t *testing.T) {
 		if !strings.Contains(s, "&lt;script&gt;window.__pwned=1") {
 			t.Errorf("%s does not show the payload as text", page)
 		}
+		// The profile, from the file, names the page and (in the
+		// regression report) a column.
+		if !strings.Contains(s, "profile stock&lt;/textarea&gt;&lt;/title&gt;") && !strings.Contains(s, "stock&lt;/textarea&gt;&lt;/title&gt;&lt;/style&gt;&lt;script&gt;") {
+			t.Errorf("%s does not show the hostile profile as text", page)
+		}
 		if scripts == 0 {
 			// The dedicated renderers met the payload, not only the generic one.
 			for _, want := range []string{`<table class="dg">`, `<table class="sockets">`, `<p class="cfil bad">`, `<table class="ba">`,
-				"user-space filter on the path", `<ul class="flat">`, "memory limit</strong>"} {
+				"user-space filter on the path", `<ul class="flat">`, "memory limit</strong>",
+				"selected but never ran</strong>", "fail 2 of 3, pass 1 of 3", "profile stock&lt;/textarea&gt;"} {
 				if !strings.Contains(s, want) {
 					t.Errorf("%s: the hostile input did not reach %q", page, want)
 				}

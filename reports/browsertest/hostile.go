@@ -22,14 +22,16 @@ const Payload = `</textarea></title></style><script>window.__pwned=1;document.ti
 // carries Payload: release identity, reasons, titles, labels, interface names
 // in RFC 8028 observations, every string of the first-datagram and cfil
 // observations (socket records, rules, sysctls, log lines), errno text,
-// counter names and the cgroup in churn observations, evidence paths, known-failure entries.
+// counter names and the cgroup in churn observations, evidence paths, known-failure entries;
+// and the schema 2 shapes: a repeated run (a flaky check's tally) and a
+// check that never ran, its reason hostile too.
 func Hostile() *reports.Results {
 	p := Payload
 	start := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
 	r := &reports.Results{
 		Schema: reports.Schema, SchemaVersion: reports.SchemaVersion,
 		Run: reports.Run{ID: "f1x7bad0", Start: start, End: start.Add(time.Minute), ToolVersion: "fixture " + p,
-			Profile: "stock" + p, ConfigDigest: "sha256:" + p, LabelFilter: p},
+			Profile: "stock" + p, ConfigDigest: "sha256:" + p, LabelFilter: p, Repeat: 3, Selected: 7},
 		Release: reports.Release{ID: "macos-26.9-" + p, OS: "macos", Name: "macOS" + p, Version: "26.9",
 			Build: "25Z1" + p, Kernel: "Darwin " + p, Arch: "arm64" + p, Hardware: "Mac" + p},
 	}
@@ -73,6 +75,8 @@ func Hostile() *reports.Results {
 			"before":    state(0), "after": state(1), "errors": []string{p}},
 	}
 	add("sockets.mapped-sendto.self", check.Fail, obs(dgCase), nil)
+	r.Checks[len(r.Checks)-1].Repetitions = &reports.Tally{Runs: 3, Pass: 1, Fail: 2}
+	r.Checks[len(r.Checks)-1].Flaky = true
 	add("cfil.userspace-filter.first-datagram", check.Fail, obs(map[string]any{
 		"filter": map[string]any{"queue": 1, "hook": p, "match": []string{p}, "mode": p, "rules": []string{p}, "seen": 2, "accepted": 1, "dropped": 1, "dropped_flows": []string{p}},
 		"cases":  []any{dgCase},
@@ -87,5 +91,17 @@ func Hostile() *reports.Results {
 	}), nil)
 	add("other.generic", check.Error, obs(map[string]any{p: []any{p, map[string]string{p: p}}}), nil)
 	add("scalar.observations", check.Pass, obs(p), nil)
+	add("sockets.churn.stream4", check.Error, nil, nil)
+	r.Checks[len(r.Checks)-1].NotRun = true
+	r.Checks[len(r.Checks)-1].Repetitions = &reports.Tally{Runs: 3, Error: 3}
+	for i := range r.Checks {
+		if r.Checks[i].Repetitions == nil {
+			t := reports.Tally{}
+			for range 3 {
+				t.Add(r.Checks[i].Verdict)
+			}
+			r.Checks[i].Repetitions = &t
+		}
+	}
 	return r
 }

@@ -20,7 +20,10 @@ type checkView struct {
 	Obs        obsView
 	Evidence   []evidenceLink
 	BugURL     string
-	HTML       template.HTML // the rendered section, see checkHTML
+	// Tally is the repetitions' tally ("fail 3 of 10, pass 7 of 10") when
+	// the check ran more than once; empty otherwise.
+	Tally string
+	HTML  template.HTML // the rendered section, see checkHTML
 }
 
 // obsView holds exactly one rendering of a check's observations.
@@ -44,6 +47,9 @@ func newCheckView(pageDir, resultsDir string, c reports.CheckResult) checkView {
 		Duration: time.Duration(c.Duration).Round(time.Millisecond).String()}
 	if c.Known != nil {
 		v.BugURL = BugURL(c.Known.Bug)
+	}
+	if t := c.TallyOf(); t.Runs > 1 && !c.NotRun {
+		v.Tally = t.String()
 	}
 	v.Obs = observations(c.ID, c.Observations)
 	for _, e := range c.Evidence {

@@ -78,6 +78,16 @@ type releasePage struct {
 	Known      []knownView
 	Checks     []checkView
 	Nav        template.HTML // the list of checks, see navHTML
+	// Profile names the profile the run used ("stock" when a file does not
+	// say): a release's report under one profile is not its report under
+	// another.
+	Profile string
+	// Repeat is how many times each check ran (1 for a version 1 file).
+	Repeat int
+	// Ran counts the checks that ran; NotRun those selected that never ran
+	// (errors, listed apart from errors of checks that ran); Flaky those
+	// whose repetitions mixed pass and fail.
+	Ran, NotRun, Flaky int
 }
 
 type verdictCount struct {
@@ -90,13 +100,24 @@ type knownView struct {
 }
 
 func newReleasePage(pageDir, resultsDir string, r *reports.Results) *releasePage {
-	p := &releasePage{CSS: StyleSheet(), R: r, Unexpected: reports.Unexpected(r.Checks)}
+	p := &releasePage{CSS: StyleSheet(), R: r, Unexpected: reports.Unexpected(r.Checks), Profile: r.Run.Profile, Repeat: max(1, r.Run.Repeat)}
+	if p.Profile == "" {
+		p.Profile = "not recorded"
+	}
 	if !r.Run.Start.IsZero() && !r.Run.End.IsZero() {
 		p.Elapsed = r.Run.End.Sub(r.Run.Start).Round(time.Millisecond).String()
 	}
 	n := map[check.Verdict]int{}
 	for _, c := range r.Checks {
 		n[c.Verdict]++
+		if c.NotRun {
+			p.NotRun++
+		} else {
+			p.Ran++
+		}
+		if c.Flaky {
+			p.Flaky++
+		}
 		if c.AsExpected() {
 			p.AsExpected++
 		}
@@ -123,21 +144,25 @@ func newReleasePage(pageDir, resultsDir string, r *reports.Results) *releasePage
 	return p
 }
 
-// rank puts what needs a person's attention first: failures, errors, then a
-// pass that was not expected (a known failure fixed), passes, skips.
+// rank puts what needs a person's attention first: failures, errors of
+// checks that ran, checks that never ran, then a pass that was not expected
+// (a known failure fixed), passes, skips.
 func rank(c reports.CheckResult) int {
 	switch c.Verdict {
 	case check.Fail:
 		return 0
 	case check.Error:
+		if c.NotRun {
+			return 2
+		}
 		return 1
 	case check.Pass:
 		if !c.AsExpected() {
-			return 2
+			return 3
 		}
-		return 3
+		return 4
 	}
-	return 4
+	return 5
 }
 
 // Anchor is the fragment id of a check's section in report.html, so other

@@ -22,6 +22,15 @@ func checkHTML(c *checkView) template.HTML {
 	w := b.WriteString
 	w(`<section class="check c-` + vc + `" id="` + esc(c.Anchor) + `">` + "\n")
 	w(`<div class="check-head"><span class="badge v-` + vc + `">` + esc(string(c.Verdict)) + `</span>`)
+	if c.NotRun {
+		w(`<span class="badge v-error notrun">never ran</span>`)
+	}
+	if c.Tally != "" {
+		w(`<span class="tally">` + esc(c.Tally) + `</span>`)
+	}
+	if c.Flaky {
+		w(`<span class="badge v-mixed">flaky</span>`)
+	}
 	w(`<h3><span class="id">` + esc(c.ID) + `</span></h3>`)
 	if c.AsExpected {
 		w(`<span class="muted">as expected</span>`)
@@ -32,7 +41,13 @@ func checkHTML(c *checkView) template.HTML {
 	if c.Title != "" {
 		w(`<p><strong>` + esc(c.Title) + `</strong></p>`)
 	}
-	w(`<p class="reason">` + esc(c.Reason) + "</p>\n")
+	if c.NotRun {
+		// An error that is not about the stack, nor about a check that
+		// ran and could not decide: the check never ran.
+		w(`<p class="reason"><strong>Selected but never ran</strong> (counted as an error; nothing was observed): ` + esc(c.Reason) + "</p>\n")
+	} else {
+		w(`<p class="reason">` + esc(c.Reason) + "</p>\n")
+	}
 	w(`<dl class="meta"><dt>verdict</dt><dd>` + esc(string(c.Verdict)) + `</dd><dt>expected</dt><dd>` + esc(string(c.Expected)))
 	if k := c.Known; k != nil {
 		bug := k.Bug
@@ -41,7 +56,15 @@ func checkHTML(c *checkView) template.HTML {
 		}
 		w(` — known failure: ` + esc(k.Reason) + ` (bug ` + esc(bug) + `)`)
 	}
-	w(`</dd><dt>spec</dt><dd>` + esc(c.Spec) + `</dd><dt>labels</dt><dd class="labels">`)
+	w(`</dd>`)
+	if c.Tally != "" {
+		w(`<dt>repetitions</dt><dd class="tally">` + esc(c.Tally))
+		if c.Flaky {
+			w(` (flaky: the repetitions disagree; any fail makes the verdict fail)`)
+		}
+		w(`</dd>`)
+	}
+	w(`<dt>spec</dt><dd>` + esc(c.Spec) + `</dd><dt>labels</dt><dd class="labels">`)
 	for _, l := range c.Labels {
 		w(`<span class="label">` + esc(l) + `</span>`)
 	}
@@ -247,7 +270,17 @@ func navHTML(cs []checkView) template.HTML {
 	for i := range cs {
 		c := &cs[i]
 		vc := verdictClass(c.Verdict)
-		b.WriteString(`<li><span class="badge v-` + vc + `">` + esc(string(c.Verdict)) + `</span> <a href="#` + esc(c.Anchor) + `"><code>` + esc(c.ID) + `</code></a></li>`)
+		b.WriteString(`<li><span class="badge v-` + vc + `">` + esc(string(c.Verdict)) + `</span> <a href="#` + esc(c.Anchor) + `"><code>` + esc(c.ID) + `</code></a>`)
+		switch {
+		case c.NotRun:
+			b.WriteString(` <span class="badge v-error notrun">never ran</span>`)
+		case c.Tally != "":
+			b.WriteString(` <span class="tally">` + esc(c.Tally) + `</span>`)
+		}
+		if c.Flaky {
+			b.WriteString(` <span class="badge v-mixed">flaky</span>`)
+		}
+		b.WriteString(`</li>`)
 	}
 	return template.HTML(b.String()) //nolint:gosec // see checkHTML
 }

@@ -37,7 +37,7 @@ func writeScaleInput(tb testing.TB, dir string, releases, checks int) {
 			os, version, build = "linux", fmt.Sprintf("6.%d.%d", ri/4, ri%7), "debian-12"
 		}
 		r := &reports.Results{
-			Run:     reports.Run{ID: fmt.Sprintf("b3%06x", ri), Start: start, End: start.Add(time.Minute), ToolVersion: "bench", Profile: "stock"},
+			Run:     reports.Run{ID: fmt.Sprintf("b3%06x", ri), Start: start, End: start.Add(time.Minute), ToolVersion: "bench", Profile: "stock", Repeat: 1, Selected: checks},
 			Release: reports.Release{ID: reports.ReleaseID(os, version, build), OS: os, Name: os, Version: version, Build: build, Kernel: "bench", Arch: "arm64"},
 		}
 		for ci := 0; ci < checks; ci++ {
@@ -55,7 +55,9 @@ func writeScaleInput(tb testing.TB, dir string, releases, checks int) {
 			if (ri/10+ci)%13 == 0 {
 				v = check.Fail
 			}
-			r.Checks = append(r.Checks, reports.CheckResult{Expected: check.Pass, Result: check.Result{
+			var t reports.Tally // as results schema 2 records every check
+			t.Add(v)
+			r.Checks = append(r.Checks, reports.CheckResult{Expected: check.Pass, Repetitions: &t, Result: check.Result{
 				ID: id, Title: "bench " + id, Spec: "RFC 8028 §3", Labels: []string{"bench", os}, Verdict: v,
 				Reason: "the verdict's reason, a sentence of ordinary length for a check", Observations: obs,
 				Evidence: []string{"evidence/" + id + "/capture.pcapng"}, Duration: check.Duration(50 * time.Millisecond)}})

@@ -1,6 +1,7 @@
 // Package regression merges netconform results of many runs and releases
-// into one cross-release report: regression.html (a checks × releases matrix
-// with regressions, fixes and disagreeing runs) and regression.json (the same
+// into one cross-release report: regression.html (a matrix of checks ×
+// releases × profiles with regressions, fixes, checks flaky across releases
+// and verdicts that disagree within a release) and regression.json (the same
 // data for machines, docs/regression-schema.md). Each run also gets its own
 // report.html in the output directory, so every cell's link resolves in the
 // output directory alone.
@@ -43,10 +44,11 @@ type Options struct {
 type Summary struct {
 	Files         int // results files found (used or skipped)
 	Runs          int
-	Releases      int
+	Releases      int // columns: releases × the profiles each was run under
 	Checks        int
 	Regressions   []Transition
 	Fixes         []Transition
+	Flaky         []Flaky
 	Disagreements []Disagreement
 	// Skipped are inputs that could not be used (corrupt, truncated, foreign,
 	// unreadable, a duplicate of another run), each with its reason.
@@ -96,7 +98,7 @@ func Build(inputs []string, outDir string, opts Options) (Summary, error) {
 		return Summary{}, err
 	}
 	s := Summary{Files: len(files), Runs: len(runs), Releases: len(doc.Releases), Checks: len(doc.Checks),
-		Regressions: doc.Regressions, Fixes: doc.Fixes, Disagreements: doc.Disagreements, Skipped: doc.Skipped,
+		Regressions: doc.Regressions, Fixes: doc.Fixes, Flaky: doc.Flaky, Disagreements: doc.Disagreements, Skipped: doc.Skipped,
 		HTML: filepath.Join(outDir, HTMLFile), JSON: filepath.Join(outDir, JSONFile)}
 	if err := writeAtomic(s.JSON, append(js, '\n')); err != nil {
 		return Summary{}, err

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -38,14 +39,15 @@ func readDoc(t *testing.T, out string) *Document {
 
 func TestReleaseOrderAndColumns(t *testing.T) {
 	s, _, doc := buildFixtures(t)
-	if s.Releases != 8 || s.Runs != 9 || s.Checks != 13 {
-		t.Errorf("releases %d runs %d checks %d, want 8 releases (26.0 twice), 9 runs, 13 checks (the real check ids)", s.Releases, s.Runs, s.Checks)
+	if s.Releases != 9 || s.Runs != 10 || s.Checks != 13 {
+		t.Errorf("columns %d runs %d checks %d, want 9 release × profile columns (26.0 run twice, 6.18.44 under two profiles), 10 runs, 13 checks (the real check ids)", s.Releases, s.Runs, s.Checks)
 	}
 	var order []string
 	for _, r := range doc.Releases {
-		order = append(order, r.ID)
+		order = append(order, r.ID+"/"+r.Profile)
 	}
-	want := "macos-14.7-23H124 macos-15.5-24F74 macos-15.6.1-24G90 macos-15.7.5-24G517 macos-26.0-25A354 macos-26.5-25F71 linux-6.9.12-debian-12 linux-6.18.44-debian-12"
+	want := "macos-14.7-23H124/stock macos-15.5-24F74/stock macos-15.6.1-24G90/stock macos-15.7.5-24G517/stock macos-26.0-25A354/stock macos-26.5-25F71/stock " +
+		"linux-6.9.12-debian-12/stock linux-6.18.44-debian-12/stock linux-6.18.44-debian-12/source-routing"
 	if got := strings.Join(order, " "); got != want {
 		t.Errorf("release order\n got %s\nwant %s", got, want)
 	}
@@ -56,7 +58,7 @@ func TestRegressionsAndFixes(t *testing.T) {
 	got := func(ts []Transition) map[string]Transition {
 		m := map[string]Transition{}
 		for _, t := range ts {
-			m[t.Check+"@"+t.OS] = t
+			m[t.Check+"@"+t.OS+"/"+t.Profile] = t
 		}
 		return m
 	}
@@ -68,11 +70,12 @@ func TestRegressionsAndFixes(t *testing.T) {
 		from, to string
 		between  string
 	}{
-		{"mapped-sendto regressed in 15.6.1", regs, "sockets.mapped-sendto.self@macos", "macos-15.5-24F74", "macos-15.6.1-24G90", ""},
-		// 26.0 has a failing and a passing run: it decides nothing, so the
-		// regression is 15.7.5 → 26.5 with 26.0 listed in between.
-		{"churn regressed across a disagreeing release", regs, "sockets.churn.stream6@macos", "macos-15.7.5-24G517", "macos-26.5-25F71", "macos-26.0-25A354"},
-		{"rule 5.5 fixed in 15.5", fixes, "ipv6.rfc6724.rule5-5@macos", "macos-14.7-23H124", "macos-15.5-24F74", ""},
+		{"mapped-sendto regressed in 15.6.1", regs, "sockets.mapped-sendto.self@macos/stock", "macos-15.5-24F74", "macos-15.6.1-24G90", ""},
+		// 26.0 has a failing and a passing run: mixed, between the last
+		// pass and the first of the failures that stay, so the regression
+		// is 15.7.5 → 26.5 with 26.0 listed in between.
+		{"churn regressed across a disagreeing release", regs, "sockets.churn.stream6@macos/stock", "macos-15.7.5-24G517", "macos-26.5-25F71", "macos-26.0-25A354"},
+		{"rule 5.5 fixed in 15.5", fixes, "ipv6.rfc6724.rule5-5@macos/stock", "macos-14.7-23H124", "macos-15.5-24F74", ""},
 	}
 	for _, tt := range tests {
 		tr, ok := tt.set[tt.key]
@@ -98,32 +101,38 @@ func TestRegressionsAndFixes(t *testing.T) {
 func TestLastGoodFirstBad(t *testing.T) {
 	_, _, doc := buildFixtures(t)
 	tests := []struct {
-		check, os, status, lastGood, firstBad string
+		check, os, profile, status, lastGood, firstBad string
+		flaky                                          bool
 	}{
-		{"sockets.mapped-sendto.self", "macos", "fail", "macos-15.5-24F74", "macos-15.6.1-24G90"},
-		{"sockets.churn.stream6", "macos", "fail", "macos-15.7.5-24G517", "macos-26.5-25F71"},
-		{"ipv6.rfc8028.same-link", "macos", "fail", "", "macos-14.7-23H124"},
-		{"ipv6.rfc8028.same-link", "linux", "pass", "linux-6.18.44-debian-12", ""},
-		{"cfil.userspace-filter.first-datagram", "linux", "pass", "linux-6.18.44-debian-12", ""},
-		{"cfil.userspace-filter.first-datagram", "macos", "undecided", "", ""},
+		{"sockets.mapped-sendto.self", "macos", "stock", "fail", "macos-15.5-24F74", "macos-15.6.1-24G90", false},
+		{"sockets.churn.stream6", "macos", "stock", "fail", "macos-15.7.5-24G517", "macos-26.5-25F71", false},
+		{"ipv6.rfc8028.same-link", "macos", "stock", "fail", "", "macos-14.7-23H124", false},
+		// stock Linux fails RFC 8028; the source-routing profile passes:
+		// two histories of one OS, not one history that flips
+		{"ipv6.rfc8028.same-link", "linux", "stock", "fail", "", "linux-6.9.12-debian-12", false},
+		{"ipv6.rfc8028.same-link", "linux", "source-routing", "pass", "linux-6.18.44-debian-12", "", false},
+		{"cfil.userspace-filter.first-datagram", "linux", "stock", "pass", "linux-6.18.44-debian-12", "", false},
+		{"cfil.userspace-filter.first-datagram", "macos", "stock", "undecided", "", "", false},
+		// lost in 15.6.1, 3 of 10 repetitions in 26.5
+		{"sockets.mapped-sendto.peer", "macos", "stock", "flaky", "macos-26.0-25A354", "", true},
 	}
 	for _, tt := range tests {
-		h, ok := history(doc, tt.check, tt.os)
+		h, ok := history(doc, tt.check, tt.os, tt.profile)
 		if !ok {
-			t.Errorf("%s on %s: no history", tt.check, tt.os)
+			t.Errorf("%s on %s/%s: no history", tt.check, tt.os, tt.profile)
 			continue
 		}
-		if h.Status != tt.status || h.LastGood != tt.lastGood || h.FirstBad != tt.firstBad {
-			t.Errorf("%s on %s: got %+v", tt.check, tt.os, h)
+		if h.Status != tt.status || h.LastGood != tt.lastGood || h.FirstBad != tt.firstBad || h.Flaky != tt.flaky {
+			t.Errorf("%s on %s/%s: got %+v", tt.check, tt.os, tt.profile, h)
 		}
 	}
 }
 
-func history(doc *Document, id, os string) (OSHistory, bool) {
+func history(doc *Document, id, os, profile string) (OSHistory, bool) {
 	for _, c := range doc.Checks {
 		if c.ID == id {
 			for _, h := range c.History {
-				if h.OS == os {
+				if h.OS == os && h.Profile == profile {
 					return h, true
 				}
 			}
@@ -132,19 +141,25 @@ func history(doc *Document, id, os string) (OSHistory, bool) {
 	return OSHistory{}, false
 }
 
+// cell is check id on release rel under the stock profile.
 func cell(t *testing.T, doc *Document, id, rel string) Cell {
+	t.Helper()
+	return cellIn(t, doc, id, rel, "stock")
+}
+
+func cellIn(t *testing.T, doc *Document, id, rel, profile string) Cell {
 	t.Helper()
 	for _, c := range doc.Checks {
 		if c.ID != id {
 			continue
 		}
 		for _, cl := range c.Cells {
-			if cl.Release == rel {
+			if cl.Release == rel && cl.Profile == profile {
 				return cl
 			}
 		}
 	}
-	t.Fatalf("no cell %s × %s", id, rel)
+	t.Fatalf("no cell %s × %s/%s", id, rel, profile)
 	return Cell{}
 }
 
@@ -157,16 +172,24 @@ func TestDuplicateReleaseRunsAreAllShown(t *testing.T) {
 	if c.Runs[0].Verdict == c.Runs[1].Verdict {
 		t.Errorf("runs should disagree: %+v", c.Runs)
 	}
-	if len(doc.Disagreements) != 1 || doc.Disagreements[0].Check != "sockets.churn.stream6" {
-		t.Errorf("disagreements: %+v", doc.Disagreements)
+	// Two disagreements: two runs of 26.0 (churn), and the repetitions of
+	// one 26.5 run (mapped-sendto.peer, fail 3 of 10). Linux 6.18.44 under
+	// two profiles is none: those are two columns.
+	var dis []string
+	for _, d := range doc.Disagreements {
+		dis = append(dis, d.Check+"@"+d.Release+"/"+d.Profile+": "+d.Tally.String())
+	}
+	want := "sockets.churn.stream6@macos-26.0-25A354/stock: fail 1 of 2, pass 1 of 2 | sockets.mapped-sendto.peer@macos-26.5-25F71/stock: fail 3 of 10, pass 7 of 10"
+	if got := strings.Join(dis, " | "); got != want {
+		t.Errorf("disagreements\n got %s\nwant %s", got, want)
 	}
 	// Agreeing runs of the same release are one state, both runs listed.
 	if a := cell(t, doc, "sockets.mapped-sendto.self", "macos-26.0-25A354"); a.State != "fail" || a.Disagree || len(a.Runs) != 2 {
 		t.Errorf("agreeing runs: %+v", a)
 	}
 	page, _ := os.ReadFile(filepath.Join(out, HTMLFile))
-	if !strings.Contains(string(page), "Runs that disagree (1)") {
-		t.Errorf("page does not flag the disagreement")
+	if !strings.Contains(string(page), "Verdicts that disagree within a release (2)") {
+		t.Errorf("page does not flag the disagreements")
 	}
 }
 
@@ -263,8 +286,8 @@ func TestBadInputsAreSkippedByName(t *testing.T) {
 		"noids":     write("noids", `{"schema":"`+reports.Schema+`","schema_version":1,"run":{},"release":{}}`),
 	}
 	s, out, doc := buildFixtures(t, bad, filepath.Join(bad, "does-not-exist"))
-	if s.Runs != 9 {
-		t.Errorf("good runs %d, want the 9 fixtures", s.Runs)
+	if s.Runs != 10 {
+		t.Errorf("good runs %d, want the 10 fixtures", s.Runs)
 	}
 	skipped := map[string]string{}
 	for _, p := range doc.Skipped {
@@ -304,7 +327,8 @@ func TestUnknownSchemaVersionIsAnError(t *testing.T) {
 	in := t.TempDir()
 	p := filepath.Join(in, "future", "results.json")
 	_ = os.MkdirAll(filepath.Dir(p), 0o755)
-	if err := os.WriteFile(p, []byte(`{"schema":"`+reports.Schema+`","schema_version":99,"run":{"id":"x"},"release":{"id":"y"}}`), 0o644); err != nil {
+	future := strconv.Itoa(reports.SchemaVersion + 1)
+	if err := os.WriteFile(p, []byte(`{"schema":"`+reports.Schema+`","schema_version":`+future+`,"run":{"id":"x"},"release":{"id":"y"}}`), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	out := t.TempDir()

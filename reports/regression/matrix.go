@@ -3,7 +3,6 @@ package regression
 import (
 	"path"
 	"regexp"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -13,7 +12,8 @@ import (
 	"github.com/netconform/netconform/reports/html"
 )
 
-// column is a release with its runs, each run's checks indexed by id.
+// column is a release under one profile, with its runs, each run's checks
+// indexed by id.
 type column struct {
 	rel    Release
 	runs   []loaded
@@ -27,12 +27,29 @@ type column struct {
 // runs/<release>/<run> path inside the output directory.
 type reportPlacer func(l loaded, suggested string) (rel, render string)
 
+// compareProfiles puts the stock profile (the OS as it configures itself,
+// config's default) first and the others by name.
+func compareProfiles(a, b string) int {
+	switch {
+	case a == b:
+		return 0
+	case a == "stock":
+		return -1
+	case b == "stock":
+		return 1
+	}
+	return strings.Compare(a, b)
+}
+
 // buildDocument merges the runs into the matrix; place decides where each
 // run's report.html is (see reportPlacer).
 func buildDocument(title string, runs []loaded, skipped []Problem, place reportPlacer) (*Document, []column) {
 	sort.SliceStable(runs, func(i, j int) bool {
 		a, b := runs[i].r, runs[j].r
 		if c := CompareReleases(a.Release, b.Release); c != 0 {
+			return c < 0
+		}
+		if c := compareProfiles(a.Run.Profile, b.Run.Profile); c != 0 {
 			return c < 0
 		}
 		if !a.Run.Start.Equal(b.Run.Start) {
@@ -67,7 +84,7 @@ func buildDocument(title string, runs []loaded, skipped []Problem, place reportP
 	sort.Strings(ids)
 
 	doc := &Document{Schema: DocumentSchema, SchemaVersion: DocumentSchemaVersion, Title: title,
-		Skipped: skipped, Regressions: []Transition{}, Fixes: []Transition{}, Disagreements: []Disagreement{}}
+		Skipped: skipped, Regressions: []Transition{}, Fixes: []Transition{}, Flaky: []Flaky{}, Disagreements: []Disagreement{}}
 	if doc.Skipped == nil {
 		doc.Skipped = []Problem{}
 	}
@@ -82,13 +99,14 @@ func buildDocument(title string, runs []loaded, skipped []Problem, place reportP
 		row.Cells = make([]Cell, len(cols))
 		for i, c := range cols {
 			row.Cells[i] = cellOf(id, c)
-			if row.Cells[i].Disagree {
-				doc.Disagreements = append(doc.Disagreements, Disagreement{Check: id, Release: c.rel.ID, Runs: row.Cells[i].Runs})
+			if cl := &row.Cells[i]; cl.Disagree {
+				doc.Disagreements = append(doc.Disagreements, Disagreement{Check: id, Release: cl.Release, Profile: cl.Profile, Tally: cl.Tally, Runs: cl.Runs})
 			}
 		}
-		regs, fixes := transitions(row, cols)
+		regs, fixes, flaky := walkSeries(row, cols)
 		doc.Regressions = append(doc.Regressions, regs...)
 		doc.Fixes = append(doc.Fixes, fixes...)
+		doc.Flaky = append(doc.Flaky, flaky...)
 		doc.Checks = append(doc.Checks, *row)
 	}
 	return doc, cols
@@ -96,22 +114,25 @@ func buildDocument(title string, runs []loaded, skipped []Problem, place reportP
 
 func groupColumns(runs []loaded, place reportPlacer) []column {
 	var cols []column
-	at := map[string]int{}
+	type key struct{ release, profile string }
+	at := map[key]int{}
 	used := map[string]bool{}
 	for _, l := range runs {
-		i, ok := at[l.r.Release.ID]
+		k := key{l.r.Release.ID, l.r.Run.Profile}
+		i, ok := at[k]
 		if !ok {
 			i = len(cols)
-			at[l.r.Release.ID] = i
+			at[k] = i
 			rel := l.r.Release
-			cols = append(cols, column{rel: Release{ID: rel.ID, OS: rel.OS, Name: rel.Name, Version: rel.Version, Build: rel.Build}})
+			cols = append(cols, column{rel: Release{ID: rel.ID, OS: rel.OS, Name: rel.Name, Version: rel.Version, Build: rel.Build, Profile: l.r.Run.Profile}})
 		}
 		c := &cols[i]
 		rep, render := place(l, uniquePath(used, path.Join("runs", safeName(l.r.Release.ID), safeName(l.r.Run.ID)))+"/"+html.FileName)
 		c.render = append(c.render, render)
 		c.rel.Runs = append(c.rel.Runs, Run{ID: l.r.Run.ID, Results: l.file, Report: rep,
 			Profile: l.r.Run.Profile, ToolVersion: l.r.Run.ToolVersion, Start: l.r.Run.Start, End: l.r.Run.End,
-			Kernel: l.r.Release.Kernel, Arch: l.r.Release.Arch, Hardware: l.r.Release.Hardware, Interrupted: l.r.Run.Interrupted})
+			Kernel: l.r.Release.Kernel, Arch: l.r.Release.Arch, Hardware: l.r.Release.Hardware, Interrupted: l.r.Run.Interrupted,
+			SchemaVersion: l.r.SchemaVersion, Repeat: max(1, l.r.Run.Repeat), Selected: l.r.Run.Selected})
 		ix := make(map[string]*reports.CheckResult, len(l.r.Checks))
 		for k := range l.r.Checks {
 			ix[l.r.Checks[k].ID] = &l.r.Checks[k]
@@ -122,12 +143,28 @@ func groupColumns(runs []loaded, place reportPlacer) []column {
 	return cols
 }
 
-// cellOf is check id on one release: every run's verdict, and the state they
-// add up to. Runs that lack the check do not outvote those that have it, but
-// are listed as missing; runs whose verdicts differ make the cell mixed.
+// verdictOrder is the order verdicts are tested in (bits of a kinds set).
+var verdictOrder = [...]check.Verdict{check.Pass, check.Fail, check.Error, check.Skip}
+
+// kindsOf is the set of verdicts a tally holds, as bits in verdictOrder.
+func kindsOf(t reports.Tally) int {
+	kinds := 0
+	for i, n := range [...]int{t.Pass, t.Fail, t.Error, t.Skip} {
+		if n > 0 {
+			kinds |= 1 << i
+		}
+	}
+	return kinds
+}
+
+// cellOf is check id on one column: every run's verdict, and the state they
+// add up to. Runs that lack the check, and runs that selected it but never
+// ran it, do not outvote those that ran it (they are listed, as missing and
+// as an error that never ran); repetitions or runs whose verdicts differ
+// make the cell mixed.
 func cellOf(id string, c column) Cell {
-	cell := Cell{Release: c.rel.ID, Runs: make([]CellRun, len(c.runs))}
-	state := ""
+	cell := Cell{Release: c.rel.ID, Profile: c.rel.Profile, Runs: make([]CellRun, len(c.runs))}
+	kinds, notRun := 0, false
 	for i, ix := range c.idx {
 		run := c.rel.Runs[i]
 		cr, ok := ix[id]
@@ -135,101 +172,241 @@ func cellOf(id string, c column) Cell {
 			cell.Runs[i] = CellRun{Run: run.ID, Verdict: StateMissing}
 			continue
 		}
-		v := string(cr.Verdict)
-		cell.Runs[i] = CellRun{Run: run.ID, Verdict: v, Expected: string(cr.Expected),
-			Report: run.Report + "#" + html.Anchor(id)}
+		cell.Runs[i] = CellRun{Run: run.ID, Verdict: string(cr.Verdict), Expected: string(cr.Expected),
+			Report: run.Report + "#" + html.Anchor(id), Flaky: cr.Flaky, NotRun: cr.NotRun}
 		if cr.Verdict != check.Pass {
 			cell.Runs[i].Reason = cr.Reason // a pass's reason repeats itself 100 times over
 		}
 		if cr.Known != nil {
 			cell.Runs[i].Bug = cr.Known.Bug
 		}
-		switch state {
-		case "":
-			state = v
-		case v:
-		default:
-			state = StateMixed
+		if cr.NotRun {
+			notRun = true
+			continue
+		}
+		t := cr.TallyOf()
+		if kindsOf(t)&kindsOf(oneOf(cr.Verdict)) == 0 {
+			// A tally without the run's own verdict (a file written by
+			// hand) must not hide it: the verdict counts as one more
+			// repetition.
+			t.Add(cr.Verdict)
+		}
+		if t.Runs > 1 {
+			cell.Runs[i].Repetitions = &t
+		}
+		kinds |= kindsOf(t)
+		addTally(&cell.Tally, t)
+	}
+	switch {
+	case kinds == 0 && notRun:
+		cell.State = string(check.Error)
+	case kinds == 0:
+		cell.State = StateMissing
+	case kinds&(kinds-1) != 0:
+		cell.State = StateMixed
+	default:
+		for i, v := range verdictOrder {
+			if kinds == 1<<i {
+				cell.State = string(v)
+			}
 		}
 	}
-	if state == "" {
-		state = StateMissing
-	}
-	cell.State = state
-	cell.Disagree = state == StateMixed
+	cell.Disagree = cell.State == StateMixed
 	return cell
 }
 
-// transitions walks the releases of each OS in order, comparing each release
-// that decided the check (pass or fail) with the previous one that did.
-// Releases in between that did not decide (missing, error, skip, mixed) are
-// listed, never read as a pass. It also fills the row's per-OS history.
-func transitions(row *Check, cols []column) (regs, fixes []Transition) {
-	type osState struct {
-		prev     int // index of the previous deciding release, -1 if none
-		between  []string
-		lastPass int
-		firstBad int
+func oneOf(v check.Verdict) reports.Tally {
+	var t reports.Tally
+	t.Add(v)
+	return t
+}
+
+func addTally(dst *reports.Tally, t reports.Tally) {
+	dst.Runs += t.Runs
+	dst.Pass += t.Pass
+	dst.Fail += t.Fail
+	dst.Error += t.Error
+	dst.Skip += t.Skip
+}
+
+// Outcomes of a deciding release in a series.
+const (
+	outPass = iota
+	outFail
+	outMixed
+)
+
+// outcome is what a cell says about the stack: pass (only passes), fail (only
+// failures), mixed (both), or ok false when it has neither (missing, error,
+// skip, never ran): such a release does not decide the check.
+func outcome(c *Cell) (int, bool) {
+	switch p, f := c.Tally.Pass > 0, c.Tally.Fail > 0; {
+	case p && f:
+		return outMixed, true
+	case f:
+		return outFail, true
+	case p:
+		return outPass, true
 	}
-	states := map[string]*osState{}
-	var order []string
+	return 0, false
+}
+
+var outName = [...]string{outPass: "pass", outFail: "fail", outMixed: StateMixed}
+
+// walkSeries looks at the check on each OS under each profile, across that
+// pair's releases in order (docs/regression-schema.md, "Regressions, fixes
+// and flaky checks"). Only releases with at least one pass or fail
+// repetition decide; their outcomes are pass, fail or mixed. The series is:
+//   - stable when every deciding release has the same pure outcome;
+//   - one regression when it reads pass+ mixed* fail+ (every release up to
+//     the last good one passed, every release from the first bad one on
+//     failed: a change that stays), one fix when fail+ mixed* pass+;
+//   - flaky otherwise (the verdict changed more than once, or a release
+//     mixed pass and fail outside such a change): reported once, with its
+//     failure rate, and no regression or fix.
+//
+// It also fills the row's history per OS and profile and marks the cells.
+func walkSeries(row *Check, cols []column) (regs, fixes []Transition, flaky []Flaky) {
+	type series struct {
+		os, profile string
+		cols        []int // every column of the pair, in order
+	}
+	var order []*series
+	byKey := map[[2]string]*series{}
 	for i, c := range cols {
-		os := c.rel.OS
-		st, ok := states[os]
+		k := [2]string{c.rel.OS, c.rel.Profile}
+		s, ok := byKey[k]
 		if !ok {
-			st = &osState{prev: -1, lastPass: -1, firstBad: -1}
-			states[os] = st
+			s = &series{os: c.rel.OS, profile: c.rel.Profile}
+			byKey[k] = s
+			order = append(order, s)
 		}
-		cell := &row.Cells[i]
-		if cell.State != StateMissing && !slices.Contains(order, os) {
-			order = append(order, os)
-		}
-		s := cell.State
-		if s != string(check.Pass) && s != string(check.Fail) {
-			if st.prev >= 0 {
-				st.between = append(st.between, c.rel.ID)
+		s.cols = append(s.cols, i)
+	}
+	for _, s := range order {
+		ranHere := false
+		var dec []int // deciding columns
+		var outs []int
+		for _, i := range s.cols {
+			if row.Cells[i].State != StateMissing {
+				ranHere = true
 			}
+			if o, ok := outcome(&row.Cells[i]); ok {
+				dec = append(dec, i)
+				outs = append(outs, o)
+			}
+		}
+		if !ranHere {
 			continue
 		}
-		if st.prev >= 0 {
-			prev := row.Cells[st.prev].State
-			t := Transition{Check: row.ID, OS: os, From: cols[st.prev].rel.ID, To: c.rel.ID, Between: st.between}
-			switch {
-			case prev == string(check.Pass) && s == string(check.Fail):
+		h := OSHistory{OS: s.os, Profile: s.profile, Status: StatusUndecided}
+		if len(dec) == 0 {
+			row.History = append(row.History, h)
+			continue
+		}
+		// last good / first bad, as a bisection would use them: mixed
+		// releases neither pass nor start a run of failures.
+		lastPass, firstBad := -1, -1
+		for k, i := range dec {
+			switch outs[k] {
+			case outPass:
+				lastPass, firstBad = i, -1
+			case outFail:
+				if firstBad < 0 {
+					firstBad = i
+				}
+			}
+		}
+		switch outs[len(outs)-1] {
+		case outPass:
+			h.Status = string(check.Pass)
+		case outFail:
+			h.Status = string(check.Fail)
+			h.FirstBad = cols[firstBad].rel.ID
+		case outMixed:
+			h.Status = StatusFlaky
+		}
+		if lastPass >= 0 {
+			h.LastGood = cols[lastPass].rel.ID
+		}
+
+		from, to, ok := oneChange(outs)
+		switch {
+		case ok && from < 0: // stable
+		case ok:
+			t := Transition{Check: row.ID, OS: s.os, Profile: s.profile, From: cols[dec[from]].rel.ID, To: cols[dec[to]].rel.ID}
+			for _, i := range s.cols {
+				if i > dec[from] && i < dec[to] {
+					t.Between = append(t.Between, cols[i].rel.ID)
+				}
+			}
+			if outs[to] == outFail {
 				regs = append(regs, t)
-				cell.Mark = "regressed"
-			case prev == string(check.Fail) && s == string(check.Pass):
+				row.Cells[dec[to]].Mark = "regressed"
+			} else {
 				fixes = append(fixes, t)
-				cell.Mark = "fixed"
+				row.Cells[dec[to]].Mark = "fixed"
 			}
-		}
-		if s == string(check.Pass) {
-			st.lastPass, st.firstBad = i, -1
-		} else if st.firstBad < 0 {
-			st.firstBad = i
-		}
-		st.prev, st.between = i, nil
-	}
-	for _, os := range order {
-		st := states[os]
-		h := OSHistory{OS: os, Status: "undecided"}
-		if st.prev >= 0 {
-			h.Status = row.Cells[st.prev].State
-		}
-		if h.Status == string(check.Fail) {
-			h.FirstBad = cols[st.firstBad].rel.ID
-			if st.lastPass >= 0 {
-				h.LastGood = cols[st.lastPass].rel.ID
+		default:
+			f := Flaky{Check: row.ID, OS: s.os, Profile: s.profile, From: cols[dec[0]].rel.ID, To: cols[dec[len(dec)-1]].rel.ID,
+				Releases: len(dec), Latest: outName[outs[len(outs)-1]]}
+			for k, i := range dec {
+				t := row.Cells[i].Tally
+				f.Runs += t.Pass + t.Fail
+				f.Failures += t.Fail
+				if outs[k] != outPass {
+					f.FailedReleases++
+				}
+				if k > 0 && outs[k] != outs[k-1] {
+					f.Changes++
+				}
 			}
-		} else if st.lastPass >= 0 {
-			h.LastGood = cols[st.lastPass].rel.ID
+			if f.Runs > 0 {
+				f.Rate = float64(f.Failures) / float64(f.Runs)
+			}
+			flaky = append(flaky, f)
+			h.Flaky = true
 		}
 		row.History = append(row.History, h)
 	}
 	if row.History == nil {
 		row.History = []OSHistory{}
 	}
-	return regs, fixes
+	return regs, fixes, flaky
+}
+
+// oneChange reads a series of outcomes. ok with from < 0: stable (one pure
+// outcome throughout). ok with from >= 0: exactly one change that stays,
+// outs[from] being the last release of the old outcome and outs[to] the first
+// of the new one, with only mixed releases in between. Not ok: flaky.
+func oneChange(outs []int) (from, to int, ok bool) {
+	i := 0
+	for i < len(outs) && outs[i] == outs[0] {
+		i++
+	}
+	if outs[0] == outMixed {
+		return 0, 0, false
+	}
+	if i == len(outs) {
+		return -1, -1, true
+	}
+	from = i - 1
+	for i < len(outs) && outs[i] == outMixed {
+		i++
+	}
+	if i == len(outs) {
+		return 0, 0, false // ends in mixed releases: nothing stayed
+	}
+	to = i
+	for ; i < len(outs); i++ {
+		if outs[i] != outs[to] {
+			return 0, 0, false
+		}
+	}
+	if outs[to] == outs[from] {
+		return 0, 0, false // pass mixed pass: a release that flaked
+	}
+	return from, to, true
 }
 
 var unsafeName = regexp.MustCompile(`[^A-Za-z0-9._+-]+`)

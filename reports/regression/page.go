@@ -48,10 +48,13 @@ type pageView struct {
 	OSes          []string
 	Labels        []string
 	OSGroups      []osGroup
+	MultiProfile  bool          // more than one profile: a header row names each column's
+	ReleaseGroups []columnGroup // the release header row when MultiProfile
 	Columns       []columnView
 	Rows          []rowView
 	Regressions   []transitionView
 	Fixes         []transitionView
+	Flaky         []flakyView
 	Disagreements []disagreementView
 }
 
@@ -60,8 +63,14 @@ type osGroup struct {
 	Span      int
 }
 
-type columnView struct {
+// columnGroup is a release heading over its profile columns.
+type columnGroup struct {
 	ID, OS, Label, Title string
+	Span                 int
+}
+
+type columnView struct {
+	ID, OS, Label, Title, Profile string
 }
 
 type rowView struct {
@@ -74,11 +83,13 @@ type rowView struct {
 
 type cellView struct {
 	OS, State, Mark string
+	Flaky           bool // the cell's OS and profile series is flaky
 	Runs            []runView
 }
 
 type runView struct {
-	Verdict, Href, Title string
+	Verdict, Text, Href, Title string
+	Flaky, NotRun              bool
 }
 
 type transitionView struct {
@@ -89,13 +100,19 @@ type transitionView struct {
 
 type linkView struct{ Href, Label string }
 
+type flakyView struct {
+	Flaky
+	OSLabel, FromLabel, ToLabel, Rate, FailedReleases, Latest string
+}
+
 type disagreementView struct {
-	Check, Release, OS string
-	Runs               []disRunView
+	Check, Release, OS, Profile, Tally string
+	Runs                               []disRunView
 }
 
 type disRunView struct {
-	Run, Verdict, Href, Machine string
+	Run, Verdict, Text, Href, Machine string
+	NotRun                            bool
 }
 
 func renderPage(doc *Document) ([]byte, error) {
@@ -129,10 +146,54 @@ func releaseLabel(r Release) string {
 	return r.ID
 }
 
+// profileLabel names a profile; a results file without one says nothing.
+func profileLabel(p string) string {
+	if p == "" {
+		return "no profile named"
+	}
+	return p
+}
+
+// runText is what a cell shows for one run: its verdict, with the tally of
+// that verdict when the run repeated the check ("fail 3 of 10"), or "never
+// ran" for a check the run selected and never ran (an error, told apart from
+// an error verdict of a check that ran).
+func runText(r CellRun) string {
+	switch {
+	case r.NotRun:
+		return "never ran"
+	case r.Repetitions != nil && r.Repetitions.Runs > 1:
+		n := 0
+		switch r.Verdict {
+		case "pass":
+			n = r.Repetitions.Pass
+		case "fail":
+			n = r.Repetitions.Fail
+		case "error":
+			n = r.Repetitions.Error
+		case "skip":
+			n = r.Repetitions.Skip
+		default:
+			return r.Verdict
+		}
+		return r.Verdict + " " + strconv.Itoa(n) + " of " + strconv.Itoa(r.Repetitions.Runs)
+	}
+	return r.Verdict
+}
+
+func percent(f float64) string {
+	return strconv.FormatFloat(100*f, 'f', 1, 64) + "%"
+}
+
 func newPageView(doc *Document) *pageView {
 	v := &pageView{CSS: html.StyleSheet(), Script: template.JS(filterScript), CSP: csp, Doc: doc}
 	relByID := map[string]Release{}
 	runByKey := map[string]Run{}
+	profiles := map[string]bool{}
+	for _, r := range doc.Releases {
+		profiles[r.Profile] = true
+	}
+	v.MultiProfile = len(profiles) > 1
 	for _, r := range doc.Releases {
 		relByID[r.ID] = r
 		v.NumRuns += len(r.Runs)
@@ -142,11 +203,17 @@ func newPageView(doc *Document) *pageView {
 			v.OSGroups = append(v.OSGroups, osGroup{OS: r.OS, Label: osLabel(r.OS), Span: 1})
 			v.OSes = append(v.OSes, r.OS)
 		}
-		title := r.Name + " " + releaseLabel(r) + " · " + r.ID
+		relTitle := r.Name + " " + releaseLabel(r) + " · " + r.ID
+		if n := len(v.ReleaseGroups); n > 0 && v.ReleaseGroups[n-1].ID == r.ID {
+			v.ReleaseGroups[n-1].Span++
+		} else {
+			v.ReleaseGroups = append(v.ReleaseGroups, columnGroup{ID: r.ID, OS: r.OS, Label: clip(releaseLabel(r), 32), Title: relTitle, Span: 1})
+		}
+		title := relTitle + " · profile " + profileLabel(r.Profile)
 		if len(r.Runs) > 1 {
 			title += " · " + strconv.Itoa(len(r.Runs)) + " runs"
 		}
-		v.Columns = append(v.Columns, columnView{ID: r.ID, OS: r.OS, Label: clip(releaseLabel(r), 32), Title: title})
+		v.Columns = append(v.Columns, columnView{ID: r.ID, OS: r.OS, Label: clip(releaseLabel(r), 32), Title: title, Profile: clip(profileLabel(r.Profile), 24)})
 		for _, run := range r.Runs {
 			runByKey[r.ID+"\x00"+run.ID] = run
 		}
@@ -157,19 +224,31 @@ func newPageView(doc *Document) *pageView {
 		}
 		return id
 	}
+	flakyOf := make(map[[3]string]*Flaky, len(doc.Flaky))
+	for i := range doc.Flaky {
+		f := &doc.Flaky[i]
+		flakyOf[[3]string{f.Check, f.OS, f.Profile}] = f
+	}
 	labels := map[string]bool{}
 	for _, c := range doc.Checks {
 		for _, l := range c.Labels {
 			labels[l] = true
 		}
 		row := rowView{ID: c.ID, Labels: strings.Join(c.Labels, " ")}
+		flakySeries := map[[2]string]bool{}
 		for _, h := range c.History {
-			row.History = append(row.History, historyText(h, label))
+			row.History = append(row.History, historyText(h, label, v.MultiProfile, flakyOf[[3]string{c.ID, h.OS, h.Profile}]))
+			if h.Flaky {
+				flakySeries[[2]string{h.OS, h.Profile}] = true
+			}
 		}
 		for i, cell := range c.Cells {
-			cv := cellView{OS: doc.Releases[i].OS, State: cell.State, Mark: cell.Mark}
+			rel := doc.Releases[i]
+			cv := cellView{OS: rel.OS, State: cell.State, Mark: cell.Mark, Flaky: flakySeries[[2]string{rel.OS, rel.Profile}]}
 			for _, r := range cell.Runs {
-				cv.Runs = append(cv.Runs, runView{Verdict: r.Verdict, Href: runHref(r, runByKey[cell.Release+"\x00"+r.Run], c.ID), Title: runTitle(r, runByKey[cell.Release+"\x00"+r.Run])})
+				run := runByKey[cell.Release+"\x00"+r.Run]
+				cv.Runs = append(cv.Runs, runView{Verdict: r.Verdict, Text: runText(r), Href: runHref(r, run, c.ID), Title: runTitle(r, run),
+					Flaky: r.Flaky, NotRun: r.NotRun})
 			}
 			row.Cells = append(row.Cells, cv)
 		}
@@ -181,14 +260,14 @@ func newPageView(doc *Document) *pageView {
 	}
 	sort.Strings(v.Labels)
 
-	cellRuns := func(check, rel string) []CellRun {
+	cellRuns := func(check, rel, profile string) []CellRun {
 		// A few transitions per report: a scan is fine.
 		for _, c := range doc.Checks {
 			if c.ID != check {
 				continue
 			}
 			for _, cell := range c.Cells {
-				if cell.Release == rel {
+				if cell.Release == rel && cell.Profile == profile {
 					return cell.Runs
 				}
 			}
@@ -199,12 +278,12 @@ func newPageView(doc *Document) *pageView {
 		var out []transitionView
 		for _, t := range ts {
 			tv := transitionView{Transition: t, OSLabel: osLabel(t.OS)}
-			tv.From, tv.To = label(t.From), label(t.To)
+			tv.From, tv.To, tv.Profile = label(t.From), label(t.To), profileLabel(t.Profile)
 			tv.Between = make([]string, len(t.Between)) // the document's slice stays ids
 			for i, b := range t.Between {
 				tv.Between[i] = label(b)
 			}
-			for _, r := range cellRuns(t.Check, t.To) {
+			for _, r := range cellRuns(t.Check, t.To, t.Profile) {
 				if r.Report != "" {
 					tv.Links = append(tv.Links, linkView{Href: runHref(r, runByKey[t.To+"\x00"+r.Run], t.Check), Label: "run " + r.Run})
 				}
@@ -214,34 +293,69 @@ func newPageView(doc *Document) *pageView {
 		return out
 	}
 	v.Regressions, v.Fixes = trans(doc.Regressions), trans(doc.Fixes)
+	for _, f := range doc.Flaky {
+		fv := flakyView{Flaky: f, OSLabel: osLabel(f.OS), FromLabel: label(f.From), ToLabel: label(f.To),
+			Rate:           "fail " + strconv.Itoa(f.Failures) + " of " + strconv.Itoa(f.Runs) + " (" + percent(f.Rate) + ")",
+			FailedReleases: strconv.Itoa(f.FailedReleases) + " of " + strconv.Itoa(f.Releases),
+			Latest:         latestText(f.Latest)}
+		fv.Profile = profileLabel(f.Profile) // the view's copy; the document keeps the file's value
+		v.Flaky = append(v.Flaky, fv)
+	}
 	for _, d := range doc.Disagreements {
-		dv := disagreementView{Check: d.Check, Release: label(d.Release), OS: relByID[d.Release].OS}
+		dv := disagreementView{Check: d.Check, Release: label(d.Release), OS: relByID[d.Release].OS, Profile: profileLabel(d.Profile), Tally: d.Tally.String()}
 		for _, r := range d.Runs {
 			run := runByKey[d.Release+"\x00"+r.Run]
-			dv.Runs = append(dv.Runs, disRunView{Run: r.Run, Verdict: r.Verdict, Href: runHref(r, run, d.Check), Machine: machine(run)})
+			text := runText(r)
+			if r.Repetitions != nil {
+				text = r.Repetitions.String()
+			}
+			dv.Runs = append(dv.Runs, disRunView{Run: r.Run, Verdict: r.Verdict, Text: text, Href: runHref(r, run, d.Check), Machine: machine(run), NotRun: r.NotRun})
 		}
 		v.Disagreements = append(v.Disagreements, dv)
 	}
 	return v
 }
 
-func historyText(h OSHistory, label func(string) string) string {
+func latestText(o string) string {
+	if o == StateMixed {
+		return "pass and fail"
+	}
+	return o
+}
+
+// historyText is a row's line for one OS and profile; f is the check's flaky
+// entry there, if any.
+func historyText(h OSHistory, label func(string) string, multiProfile bool, f *Flaky) string {
+	where := osLabel(h.OS)
+	if multiProfile {
+		where += ", profile " + profileLabel(h.Profile)
+	}
+	var s string
 	switch h.Status {
 	case "fail":
-		s := osLabel(h.OS) + ": failing since " + label(h.FirstBad)
+		s = where + ": failing since " + label(h.FirstBad)
 		if h.LastGood != "" {
-			return s + "; last good " + label(h.LastGood)
+			s += "; last good " + label(h.LastGood)
+		} else {
+			s += "; never passed here"
 		}
-		return s + "; never passed here"
 	case "pass":
-		return osLabel(h.OS) + ": passing"
+		s = where + ": passing"
+	case StatusFlaky:
+		s = where + ": pass and fail in its latest release"
+	default:
+		s = where + ": undecided"
 	}
-	return osLabel(h.OS) + ": undecided"
+	if f != nil {
+		s += " · flaky across releases: failed in " + strconv.Itoa(f.FailedReleases) + " of " + strconv.Itoa(f.Releases) +
+			" releases, fail " + strconv.Itoa(f.Failures) + " of " + strconv.Itoa(f.Runs) + " runs (" + percent(f.Rate) + ")"
+	}
+	return s
 }
 
 func machine(r Run) string {
 	parts := []string{}
-	for _, p := range []string{r.Hardware, r.Arch, r.Profile} {
+	for _, p := range []string{r.Hardware, r.Arch} {
 		if p != "" {
 			parts = append(parts, p)
 		}
@@ -255,10 +369,20 @@ func runTitle(c CellRun, run Run) string {
 	if m := machine(run); m != "" {
 		b.WriteString(" (" + m + ")")
 	}
-	b.WriteString(": " + c.Verdict)
 	if c.Verdict == StateMissing {
-		b.WriteString(": this run did not have the check")
+		b.WriteString(": missing: this run did not have the check")
 		return b.String()
+	}
+	if c.NotRun {
+		b.WriteString(": error: selected but never ran")
+	} else {
+		b.WriteString(": " + c.Verdict)
+	}
+	if c.Repetitions != nil {
+		b.WriteString(" (" + c.Repetitions.String() + ")")
+	}
+	if c.Flaky {
+		b.WriteString(", flaky")
 	}
 	if c.Bug != "" {
 		b.WriteString(", known failure " + c.Bug)

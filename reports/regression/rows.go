@@ -37,13 +37,23 @@ func rowHTML(r *rowView) template.HTML {
 		if c.Mark != "" {
 			w(` data-mark="` + esc(c.Mark) + `"`)
 		}
+		if c.Flaky {
+			w(` data-flaky="1"`)
+		}
 		w(`>`)
 		for _, run := range c.Runs {
+			vc := stateClass(run.Verdict)
+			cls := `r v-` + vc
+			if run.NotRun {
+				cls += ` notrun`
+			}
 			if run.Href != "" {
-				vc := stateClass(run.Verdict)
-				w(`<a class="r v-` + vc + `" href="` + esc(run.Href) + `" title="` + esc(run.Title) + `">` + esc(run.Verdict) + `</a>`)
+				w(`<a class="` + cls + `" href="` + esc(run.Href) + `" title="` + esc(run.Title) + `">` + esc(run.Text) + `</a>`)
 			} else {
-				w(`<span class="r v-missing" title="` + esc(run.Title) + `">missing</span>`)
+				w(`<span class="` + cls + `" title="` + esc(run.Title) + `">` + esc(run.Text) + `</span>`)
+			}
+			if run.Flaky {
+				w(`<span class="mark flaky">≈ flaky</span>`)
 			}
 		}
 		switch c.Mark {

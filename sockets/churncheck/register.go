@@ -7,6 +7,7 @@ import (
 	"github.com/netconform/netconform/check"
 	"github.com/netconform/netconform/config"
 	"github.com/netconform/netconform/harness"
+	"github.com/netconform/netconform/observation"
 	"github.com/netconform/netconform/sockets/churn"
 )
 
@@ -14,7 +15,7 @@ import (
 func init() {
 	for _, k := range Kinds {
 		catalog.Register(catalog.Entry{
-			Descriptor: check.Descriptor{ID: k.ID(), Title: churn.Title(k.Family, k.Type), Spec: churn.Spec, Suite: "sockets",
+			Descriptor: check.Descriptor{ID: k.ID(), Title: churn.Title(k.Family, k.Type), Spec: churn.Spec, Suite: "sockets", View: observation.ViewChurn,
 				Labels: []string{"sockets", "churn"}},
 			Run: func(ctx context.Context, env *harness.Env) check.Result {
 				p := env.Params.Sockets

@@ -8,7 +8,9 @@ import (
 	"github.com/netconform/netconform/cfil"
 	"github.com/netconform/netconform/check"
 	"github.com/netconform/netconform/config"
+	"github.com/netconform/netconform/doctor"
 	"github.com/netconform/netconform/harness"
+	"github.com/netconform/netconform/observation"
 )
 
 // The first-datagram checks (one per case) and the user-space filter
@@ -16,7 +18,7 @@ import (
 func init() {
 	for _, c := range Cases {
 		catalog.Register(catalog.Entry{
-			Descriptor: check.Descriptor{ID: c.ID, Title: c.Title, Spec: Spec, Suite: "sockets", Labels: []string{"sockets", "mapped-sendto"}},
+			Descriptor: check.Descriptor{ID: c.ID, Title: c.Title, Spec: Spec, Suite: "sockets", Labels: []string{"sockets", "mapped-sendto"}, View: observation.ViewFirstDatagram},
 			Run:        func(ctx context.Context, env *harness.Env) check.Result { return Run(ctx, env, c, paramsOf(env)) },
 			Proofs: []catalog.Proof{
 				{Name: "stock", Want: check.Pass},
@@ -31,11 +33,14 @@ func init() {
 		})
 	}
 	catalog.Register(catalog.Entry{
-		Descriptor: check.Descriptor{ID: IDUserspaceFilter, Spec: FilterSpec, Suite: "sockets", Labels: []string{"sockets", "cfil"},
+		Descriptor: check.Descriptor{ID: IDUserspaceFilter, Spec: FilterSpec, Suite: "sockets", Labels: []string{"sockets", "cfil"}, View: observation.ViewFilteredFirstDatagram,
 			Title: "Dual-stack UDP sendto() through a user-space filter that accepts everything: the first datagram still arrives"},
 		Run: func(ctx context.Context, env *harness.Env) check.Result {
 			return UserspaceFilter(ctx, env, paramsOf(env))
 		},
+		// Its own filter is an NFQUEUE one: where iptables or the queue
+		// target is missing, it cannot be put on the path.
+		Needs: []doctor.Need{doctor.NeedIptables, doctor.NeedNFQueue},
 		Proofs: []catalog.Proof{
 			{Name: "stock", Want: check.Pass},
 			// A second filter, on the SUT's input path, that loses first

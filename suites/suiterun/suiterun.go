@@ -19,6 +19,7 @@ import (
 
 	"github.com/netconform/netconform/catalog"
 	"github.com/netconform/netconform/check"
+	"github.com/netconform/netconform/doctor"
 	"github.com/netconform/netconform/harness"
 	"github.com/netconform/netconform/reports"
 	"github.com/netconform/netconform/runplan"
@@ -28,13 +29,23 @@ import (
 // EntryName is the report entry holding a check's result.
 const EntryName = reports.EntryName
 
-var plan *runplan.Plan
+var (
+	plan *runplan.Plan
+	// needs is the doctor's report of the run (what this machine lacks);
+	// hasNeeds is false for a suite run by hand, whose checks then decide
+	// for themselves.
+	needs    doctor.Report
+	hasNeeds bool
+)
 
-// Load reads the run plan; call it in the suite's BeforeSuite (every
-// parallel process).
+// Load reads the run plan and the doctor's report; call it in the suite's
+// BeforeSuite (every parallel process).
 func Load() (*runplan.Plan, error) {
 	p, err := runplan.FromEnv()
 	if err != nil {
+		return nil, err
+	}
+	if needs, hasNeeds, err = doctor.FromEnv(); err != nil {
 		return nil, err
 	}
 	plan = p
@@ -100,7 +111,9 @@ func worst(vs []check.Verdict) check.Verdict {
 // repeat), in fresh labs.
 func runOnce(ctx context.Context, e catalog.Entry, rep int) check.Result {
 	var res check.Result
-	if err := topology.CheckPrivileges(); err != nil {
+	if reason, missing := missingNeed(e); missing {
+		res = check.Result{Verdict: check.Skip, Reason: reason}
+	} else if err := topology.CheckPrivileges(); err != nil {
 		res = check.Result{Verdict: check.Skip, Reason: err.Error()}
 	} else if drv, err := topology.ForThisOS(); err != nil {
 		res = check.Result{Verdict: check.Skip, Reason: err.Error()}
@@ -115,8 +128,17 @@ func runOnce(ctx context.Context, e catalog.Entry, rep int) check.Result {
 	}
 	// What the check is comes from its descriptor, whatever the check code
 	// wrote.
-	res.ID, res.Title, res.Spec, res.Labels = e.ID, e.Title, e.Spec, e.Labels
+	res.ID, res.Title, res.Spec, res.Labels, res.View = e.ID, e.Title, e.Spec, e.Labels, e.View
 	return res
+}
+
+// missingNeed says whether the doctor found missing something the check
+// needs: a lab on this OS, and the check's own needs.
+func missingNeed(e catalog.Entry) (string, bool) {
+	if !hasNeeds {
+		return "", false
+	}
+	return needs.Missing(append(doctor.LabNeeds(), e.Needs...)...)
 }
 
 // Record keeps a result: in the spec's report and, at once, in the run's

@@ -22,7 +22,8 @@
         for (var i = 1; i < cells.length && !ok; i++) {
           var c = cells[i];
           if (os !== '' && c.getAttribute('data-os') !== os) { continue; }
-          ok = c.getAttribute('data-state') === verdict || c.getAttribute('data-mark') === verdict;
+          ok = c.getAttribute('data-state') === verdict || c.getAttribute('data-mark') === verdict ||
+            (verdict === 'flaky' && c.getAttribute('data-flaky') === '1');
         }
       }
       tr.classList.toggle('hide', !ok);
