@@ -23,14 +23,17 @@ type reproducer struct {
 	note   string // what to know when running it
 }
 
-// reproducerFor returns the reproducer for sockets.mapped-sendto.* and
-// sockets.churn.* checks, nil for other checks.
+// reproducerFor returns the reproducer for sockets.mapped-sendto.*,
+// sockets.churn.* and sockets.tcp.abortive-close-rst checks, nil for other
+// checks.
 func reproducerFor(c reports.CheckResult) *reproducer {
 	switch {
 	case strings.HasPrefix(c.ID, "sockets.mapped-sendto."):
 		return &reproducer{source: mustRead("repro/mapped_sendto.c"),
 			args: "",
 			note: "With no argument it binds ::ffff:127.0.0.1; the original report saw the loss with the machine's LAN address: `./repro \"$(ipconfig getifaddr en0)\"`."}
+	case isTCPCheck(c.ID):
+		return tcpReproducer(c)
 	case strings.HasPrefix(c.ID, "sockets.churn."):
 		family, typ, count := churnConfig(c)
 		head := fmt.Sprintf("/* Defaults from netconform's %s: */\n#define DEFAULT_COUNT %d\n#define DEFAULT_FAMILY %q\n#define DEFAULT_TYPE %q\n\n", c.ID, count, family, typ)
