@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"net/netip"
 	"os"
 	"os/exec"
+	"slices"
 	"syscall"
 	"time"
 
@@ -104,10 +106,50 @@ func (linuxDriver) Realize(ctx context.Context, lab Lab, opts Options) (inst Ins
 			return nil, err
 		}
 	}
+	if err := l.awaitCarrier(ctx); err != nil {
+		return nil, err
+	}
 	if err := l.awaitLinkLocal(ctx); err != nil {
 		return nil, err
 	}
 	return l, nil
+}
+
+// awaitCarrier waits, on the kernel's link events, until the wire end of
+// every link is operationally up. A veth set up is NO-CARRIER for some tens
+// of milliseconds; a frame a peer sends meanwhile (the first Router
+// Advertisement) is dropped without a word, and the SUT learns the prefix
+// only from its next Router Solicitation, seconds later.
+func (l *linuxLab) awaitCarrier(ctx context.Context) error {
+	updates, done := make(chan netlink.LinkUpdate, 64), make(chan struct{})
+	defer close(done)
+	var subErr error
+	if err := netlink.LinkSubscribeWithOptions(updates, done, netlink.LinkSubscribeOptions{Namespace: &l.wireNS, ListExisting: true,
+		ErrorCallback: func(err error) { subErr = err }}); err != nil {
+		return fmt.Errorf("watch the lab's links: %w", err)
+	}
+	waiting := map[string]bool{}
+	for i := range l.lab.Links {
+		waiting[fmt.Sprintf("w%d", i)] = true
+	}
+	timeout := time.NewTimer(3 * time.Second)
+	defer timeout.Stop()
+	for len(waiting) > 0 {
+		select {
+		case u, ok := <-updates:
+			if !ok {
+				return fmt.Errorf("watch the lab's links: %v", subErr)
+			}
+			if a := u.Attrs(); a != nil && a.OperState == netlink.OperUp {
+				delete(waiting, a.Name)
+			}
+		case <-timeout.C:
+			return fmt.Errorf("the lab's wire ends %v have no carrier after 3s", slices.Sorted(maps.Keys(waiting)))
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return nil
 }
 
 func (l *linuxLab) addLink(i int, link Link) error {
