@@ -1,0 +1,33 @@
+package html
+
+import (
+	"fmt"
+	"html/template"
+
+	"github.com/netconform/netconform/reports"
+)
+
+// A renderer draws a check's observations in the view it is registered
+// for. ok is false when they do not have the view's shape (a file older or
+// newer than the view, a partial result): the generic rendering then shows
+// them in full, so nothing is ever hidden.
+type renderer func(c reports.CheckResult) (template.HTML, bool)
+
+// renderers maps a view (package observation; the result's "view") to its
+// renderer. Each renderer's file registers itself in an init function: a
+// new view is one new file here, and no id is ever looked at.
+var renderers = map[string]renderer{}
+
+func registerRenderer(view string, r renderer) {
+	if _, dup := renderers[view]; dup {
+		panic(fmt.Sprintf("html: two renderers for view %q", view))
+	}
+	renderers[view] = r
+}
+
+// HasRenderer reports whether view has a renderer of its own (else its
+// observations are drawn by the generic rendering).
+func HasRenderer(view string) bool {
+	_, ok := renderers[view]
+	return ok
+}
