@@ -31,3 +31,9 @@ func HasRenderer(view string) bool {
 	_, ok := renderers[view]
 	return ok
 }
+
+// DrawnBy is the view whose renderer draws c's observations in a report,
+// "" when the generic rendering does (no view, a view without a renderer,
+// observations without the view's shape, or none at all). Tests use it to
+// see that a check's observations reach their view.
+func DrawnBy(c reports.CheckResult) string { return observations(c).View }
