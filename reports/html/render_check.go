@@ -19,8 +19,21 @@ func checkHTML(c *checkView) template.HTML {
 	var b strings.Builder
 	b.Grow(4096)
 	vc := verdictClass(c.Verdict)
+	b.WriteString(`<section class="check c-` + vc + `" id="` + esc(c.Anchor) + `">` + "\n")
+	writeCheckHead(&b, c, vc)
+	writeCheckMeta(&b, c)
+	b.WriteString("<details open><summary>Observations</summary>\n")
+	writeObservations(&b, &c.Obs)
+	b.WriteString("</details>\n")
+	writeEvidenceList(&b, c.Evidence)
+	b.WriteString("</section>\n")
+	return template.HTML(b.String()) //nolint:gosec // see the rules above
+}
+
+// writeCheckHead: the verdict's badges, the id, whether it was expected,
+// the title and the reason.
+func writeCheckHead(b *strings.Builder, c *checkView, vc string) {
 	w := b.WriteString
-	w(`<section class="check c-` + vc + `" id="` + esc(c.Anchor) + `">` + "\n")
 	w(`<div class="check-head"><span class="badge v-` + vc + `">` + esc(string(c.Verdict)) + `</span>`)
 	if c.NotRun {
 		w(`<span class="badge v-error notrun">never ran</span>`)
@@ -48,6 +61,12 @@ func checkHTML(c *checkView) template.HTML {
 	} else {
 		w(`<p class="reason">` + esc(c.Reason) + "</p>\n")
 	}
+}
+
+// writeCheckMeta: verdict, expectation and known failure, repetitions,
+// spec, labels, duration and the bug link.
+func writeCheckMeta(b *strings.Builder, c *checkView) {
+	w := b.WriteString
 	w(`<dl class="meta"><dt>verdict</dt><dd>` + esc(string(c.Verdict)) + `</dd><dt>expected</dt><dd>` + esc(string(c.Expected)))
 	if k := c.Known; k != nil {
 		bug := k.Bug
@@ -75,22 +94,23 @@ func checkHTML(c *checkView) template.HTML {
 	if c.BugURL != "" {
 		w(`<dt>bug</dt><dd><a href="` + esc(c.BugURL) + `">` + esc(c.BugURL) + `</a></dd>`)
 	}
-	w("</dl>\n<details open><summary>Observations</summary>\n")
-	writeObservations(&b, &c.Obs)
-	w("</details>\n")
-	if len(c.Evidence) > 0 {
-		w(`<h4>Evidence</h4><ul class="tight evidence">`)
-		for _, e := range c.Evidence {
-			if e.Exists {
-				w(`<li><a href="` + esc(e.Href) + `">` + esc(e.Path) + `</a></li>`)
-			} else {
-				w(`<li class="missing"><code>` + esc(e.Path) + `</code> (missing)</li>`)
-			}
-		}
-		w("</ul>\n")
+	w("</dl>\n")
+}
+
+func writeEvidenceList(b *strings.Builder, evidence []evidenceLink) {
+	if len(evidence) == 0 {
+		return
 	}
-	w("</section>\n")
-	return template.HTML(b.String()) //nolint:gosec // see the rules above
+	w := b.WriteString
+	w(`<h4>Evidence</h4><ul class="tight evidence">`)
+	for _, e := range evidence {
+		if e.Exists {
+			w(`<li><a href="` + esc(e.Href) + `">` + esc(e.Path) + `</a></li>`)
+		} else {
+			w(`<li class="missing"><code>` + esc(e.Path) + `</code> (missing)</li>`)
+		}
+	}
+	w("</ul>\n")
 }
 
 // verdictClass maps a verdict to a CSS class from a closed set, so a verdict
