@@ -3,6 +3,7 @@ package cfil
 import (
 	"sync"
 
+	"github.com/netconform/netconform/observation"
 	"github.com/netconform/netconform/topology"
 )
 
@@ -44,12 +45,7 @@ func (f *Filter) Close() error {
 
 // FilterState is a running filter as a Snapshot records it: the filter's own
 // account of its verdicts, which the kernel's queue counters cannot give.
-type FilterState struct {
-	Queue uint16 `json:"queue"`
-	Hook  string `json:"hook"`
-	Mode  Mode   `json:"mode"`
-	FilterStats
-}
+type FilterState = observation.UserFilterState
 
 // running holds the filters this process has started and not closed, so
 // that Snapshot can put their verdicts beside the kernel's counters.

@@ -4,10 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/netconform/netconform/observation"
 )
 
-// Mode is what the user-space filter decides for the packets it is given.
-type Mode string
+// Mode is what the user-space filter decides for the packets it is given
+// (observation.FilterMode: a report reads it).
+type Mode = observation.FilterMode
 
 const (
 	// Accept accepts every packet: a filter on the path that does nothing wrong.
@@ -31,14 +34,7 @@ type FilterConfig struct {
 }
 
 // FilterStats counts what the filter was given and decided.
-type FilterStats struct {
-	Seen     int `json:"seen"`
-	Accepted int `json:"accepted"`
-	Dropped  int `json:"dropped"`
-	// DroppedFlows names the flow of every dropped packet, in order:
-	// "udp 192.0.2.1:40000 -> 192.0.2.1:40000".
-	DroppedFlows []string `json:"dropped_flows,omitempty"`
-}
+type FilterStats = observation.FilterStats
 
 // ErrUnsupported means this machine lacks what a filter needs (a binary, a
 // kernel feature, a permission). The wrapping error says exactly what, so a

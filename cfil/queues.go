@@ -4,21 +4,14 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/netconform/netconform/observation"
 )
 
 // QueueCounters is one row of /proc/net/netfilter/nfnetlink_queue: a queue
 // bound by a user-space program in the namespace (net/netfilter/nfnetlink_queue.c,
 // seq_show).
-type QueueCounters struct {
-	Queue       uint16 `json:"queue"`
-	PortID      uint32 `json:"portid"`        // netlink port of the program holding the queue
-	Waiting     uint32 `json:"queue_total"`   // packets waiting for a verdict now
-	CopyMode    uint8  `json:"copy_mode"`     // 0 none, 1 meta, 2 packet
-	CopyRange   uint32 `json:"copy_range"`    // bytes of each packet copied to user space
-	Dropped     uint32 `json:"queue_dropped"` // dropped by the kernel: queue full
-	UserDropped uint32 `json:"user_dropped"`  // dropped by the kernel: netlink send to the program failed
-	IDSequence  uint32 `json:"id_sequence"`   // last packet id: how many packets were ever queued
-}
+type QueueCounters = observation.QueueCounters
 
 // parseQueues reads /proc/net/netfilter/nfnetlink_queue. The kernel prints 9
 // columns, the last a constant 1; a row with fewer than 8 numbers is returned

@@ -7,7 +7,8 @@ package check
 import (
 	"encoding/json"
 	"fmt"
-	"time"
+
+	"github.com/netconform/netconform/observation"
 )
 
 // Verdict is the answer a check gives about the system under test.
@@ -67,18 +68,6 @@ func (r *Result) Errorf(format string, args ...any) {
 	r.Reason = fmt.Sprintf(format, args...)
 }
 
-// Duration marshals as seconds (a float) so reports need no Go-specific parsing.
-type Duration time.Duration
-
-func (d Duration) MarshalJSON() ([]byte, error) {
-	return json.Marshal(time.Duration(d).Seconds())
-}
-
-func (d *Duration) UnmarshalJSON(b []byte) error {
-	var s float64
-	if err := json.Unmarshal(b, &s); err != nil {
-		return fmt.Errorf("duration must be a number of seconds: %w", err)
-	}
-	*d = Duration(s * float64(time.Second))
-	return nil
-}
+// Duration marshals as seconds (a float) so reports need no Go-specific
+// parsing. It is observation.Duration, which observations use too.
+type Duration = observation.Duration

@@ -24,8 +24,11 @@ type judged struct {
 	silentLinks []string
 	tableAgrees bool
 	table       topology.RouteEntry
-	// wrong describes datagrams that went to a router not allowed.
-	wrong func(Hop) string
+	// wrong describes datagrams that went to a router not allowed, for the
+	// reason; prefixOf names the prefix they needed ("the prefix of source
+	// 2001:db8:b::1 (2001:db8:b::/64)"), for the mark on the hop (whyWrong).
+	wrong    func(Hop) string
+	prefixOf string
 }
 
 // headlines of a failure, per check: what went wrong in general terms,
@@ -45,6 +48,10 @@ type headlines struct {
 //     lost datagram cannot be told from a broken capture there);
 //   - pass otherwise.
 //
+// It marks each hop of the cases' wire that it finds wrong (Hop.Wrong and
+// Hop.Why, in the observations the cases' wire slices belong to): the
+// verdict's facts are judged here once, and the report shows the marks.
+//
 // Where the routing table names another first hop than the wire shows, the
 // reason says so whatever the verdict. passf takes the number of
 // observations and of RA orders.
@@ -55,11 +62,13 @@ func judgeFirstHops(cases []judged, h headlines, passf string) (check.Verdict, s
 		at := fmt.Sprintf("RA order %s, %s", orderString(c.order), c.what)
 		orders[orderString(c.order)] = true
 		total := 0
-		for _, h := range c.wire {
+		for j, h := range c.wire {
 			total += h.Frames
-			if !slices.Contains(c.allowed, h.Router) {
+			bad := !slices.Contains(c.allowed, h.Router)
+			if bad {
 				wrong = append(wrong, at+": "+c.wrong(h))
 			}
+			c.wire[j].Wrong, c.wire[j].Why = bad, whyWrong(h, bad, c.allowed, c.prefixOf)
 		}
 		if len(c.refusals) > 0 {
 			refused = append(refused, fmt.Sprintf("%s%s: %s", at, c.where, refusalList(c.refusals)))
@@ -98,4 +107,18 @@ func judgeFirstHops(cases []judged, h headlines, passf string) (check.Verdict, s
 		return check.Error, "cannot decide: nothing was tested"
 	}
 	return check.Pass, fmt.Sprintf(passf, len(cases), len(orders)) + note
+}
+
+// whyWrong says why datagrams must not reach hop h (bad), in the words the
+// report shows beside it; "" for a hop that is right.
+func whyWrong(h Hop, bad bool, allowed []string, prefixOf string) string {
+	switch {
+	case !bad:
+		return ""
+	case h.Router == "":
+		return fmt.Sprintf("no router of the lab has MAC %s", h.MAC)
+	case len(allowed) == 0:
+		return fmt.Sprintf("no router advertised %s", prefixOf)
+	}
+	return fmt.Sprintf("router %s did not advertise %s; router %s did", h.Router, prefixOf, strings.Join(allowed, "/"))
 }

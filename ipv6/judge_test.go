@@ -170,3 +170,43 @@ func TestRefusalOf(t *testing.T) {
 		})
 	}
 }
+
+// TestJudgeMarksWrongHops: the judge marks, in the observations, each hop
+// it found wrong and why (the report shows the marks and judges nothing),
+// a source whose prefix no router advertised included.
+func TestJudgeMarksWrongHops(t *testing.T) {
+	noAdvertiser := srcObs("a,b", "2001:db8:c::1", "a", hop("a", 3))
+	noAdvertiser.Expected = nil
+	tests := []struct {
+		name  string
+		obs   SourceObservation
+		wrong []bool
+		why   []string
+	}{
+		{"right router", srcObs("a,b", "2001:db8:a::1", "a", hop("a", 3)), []bool{false}, []string{""}},
+		{"one right, one wrong", srcObs("a,b", "2001:db8:b::1", "b", hop("b", 2), hop("a", 1)), []bool{false, true},
+			[]string{"", "router a did not advertise the prefix of source 2001:db8:b::1 (2001:db8:b::/64); router b did"}},
+		{"a MAC no router uses", srcObs("a,b", "2001:db8:a::1", "a", Hop{Link: "l0", MAC: "02:99:00:00:00:01", Frames: 3}), []bool{true},
+			[]string{"no router of the lab has MAC 02:99:00:00:00:01"}},
+		{"a source whose prefix no router advertised", noAdvertiser, []bool{true},
+			[]string{"no router advertised the prefix of source 2001:db8:c::1 (2001:db8:c::/64)"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			obs := []SourceObservation{tt.obs}
+			JudgeSources(obs)
+			for i, h := range obs[0].Wire {
+				if h.Wrong != tt.wrong[i] || h.Why != tt.why[i] {
+					t.Errorf("hop %d (%s): wrong %v why %q; want %v %q", i, h, h.Wrong, h.Why, tt.wrong[i], tt.why[i])
+				}
+			}
+		})
+	}
+	r55 := Rule55Observation{RAOrder: []string{"a", "b"}, Destination: netip.MustParseAddr("2001:db8:b:ffff::1"),
+		Source: netip.MustParseAddr("2001:db8:b::1"), SourceRouters: []string{"b"}, Sent: 3, Wire: []Hop{hop("a", 3)}, TableAgrees: true}
+	obs := []Rule55Observation{r55}
+	JudgeRule55(obs)
+	if h := obs[0].Wire[0]; !h.Wrong || h.Why != "router a did not advertise the prefix of source 2001:db8:b::1, which the kernel chose; router b did" {
+		t.Errorf("rule 5.5 hop: wrong %v why %q", h.Wrong, h.Why)
+	}
+}

@@ -12,24 +12,13 @@ import (
 	"time"
 
 	"github.com/netconform/netconform/harness"
+	"github.com/netconform/netconform/observation"
 	"github.com/netconform/netconform/topology"
 )
 
-// Hop is where some of a source's datagrams went on the wire.
-type Hop struct {
-	Router string `json:"router"` // router name, or "" for a MAC no router uses
-	Link   string `json:"link"`
-	MAC    string `json:"mac"`
-	Frames int    `json:"frames"`
-}
-
-func (h Hop) String() string {
-	who := "router " + h.Router
-	if h.Router == "" {
-		who = "unknown MAC " + h.MAC
-	}
-	return fmt.Sprintf("%s on %s (%d frames)", who, h.Link, h.Frames)
-}
+// Hop is where some of a source's datagrams went on the wire, with the
+// judge's mark (observation.Hop).
+type Hop = observation.Hop
 
 // hops groups datagrams by first hop.
 func hops(lab *topology.Lab, ds []Datagram) []Hop {

@@ -9,31 +9,14 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/netconform/netconform/observation"
 	"github.com/netconform/netconform/topology"
 )
 
 // Refusal is a socket call the SUT refused, with its errno: the stack's own
 // answer to "send from this address", so it is judged (a fail), never taken
-// for harness trouble.
-type Refusal struct {
-	// Call is the refused system call: socket, setsockopt, bind, connect
-	// (set-up: no datagram was sent) or write.
-	Call string `json:"call"`
-	// Datagram is the 1-based number of the datagram a write was refused
-	// for; 0 for a set-up call, which refuses every datagram of the socket.
-	Datagram int `json:"datagram,omitempty"`
-	// Errno is the symbolic name (EACCES), Message the C library's text.
-	Errno   string `json:"errno"`
-	Message string `json:"message"`
-}
-
-func (r Refusal) String() string {
-	s := fmt.Sprintf("%s: %s (%s)", r.Call, r.Errno, r.Message)
-	if r.Datagram > 0 {
-		s = fmt.Sprintf("datagram %d: %s", r.Datagram, s)
-	}
-	return s
-}
+// for harness trouble (observation.Refusal).
+type Refusal = observation.Refusal
 
 // refusalOf turns err from a socket call into a Refusal when the kernel
 // answered it with an errno; ok is false for anything else (no errno in it:

@@ -10,6 +10,7 @@ import (
 	"github.com/netconform/netconform/check"
 	"github.com/netconform/netconform/config"
 	"github.com/netconform/netconform/harness"
+	"github.com/netconform/netconform/observation"
 	"github.com/netconform/netconform/topology"
 )
 
@@ -20,42 +21,23 @@ const (
 	IDRule55         = "ipv6.rfc6724.rule5-5"
 )
 
-// SourceObservation is what one source address did in one RA order.
-type SourceObservation struct {
-	RAOrder   []string     `json:"ra_order"`
-	Source    netip.Addr   `json:"source"`
-	Interface string       `json:"interface"`
-	Prefix    netip.Prefix `json:"prefix"`
-	// Expected are the routers that advertised the source's prefix.
-	Expected []string `json:"expected_routers"`
-	Sent     int      `json:"sent"`
-	// SendErrors are the refused calls as text ("connect: EACCES
-	// (permission denied)"), Refusals the same as data.
-	SendErrors []string  `json:"send_errors,omitempty"`
-	Refusals   []Refusal `json:"refusals,omitempty"`
-	// Wire is where the datagrams went, by first-hop MAC: the verdict's basis.
-	Wire []Hop `json:"wire"`
-	// SilentLinks are the lab's links on which the capture saw no frame from
-	// the SUT at all (normally none): a datagram the stack accepted that is
-	// missing there may be the capture's fault, so it cannot be judged.
-	SilentLinks []string `json:"silent_links,omitempty"`
-	// Table is what the SUT's routing table says for this source and the
-	// destination (route get), and TableRouter the router it names.
-	Table       topology.RouteEntry `json:"table"`
-	TableRouter string              `json:"table_router"`
-	TableAgrees bool                `json:"table_agrees"`
-}
+// SourceObservation is what one source address did in one RA order: the
+// shape of the RFC 8028 checks' observations, in package observation so
+// the reports read the same type.
+type SourceObservation = observation.SourceHops
 
 func orderString(o []string) string { return strings.Join(o, ",") }
 
 // JudgeSources gives the RFC 8028 verdict over every source in every order: a
 // datagram whose source is in prefix P must reach a router that advertised P.
+// It marks in obs every hop it finds wrong (judgeFirstHops).
 func JudgeSources(obs []SourceObservation) (check.Verdict, string) {
 	cases := make([]judged, len(obs))
 	for i, o := range obs {
 		cases[i] = judged{order: o.RAOrder, sent: o.Sent, allowed: o.Expected, wire: o.Wire, refusals: o.Refusals,
 			silentLinks: o.SilentLinks, tableAgrees: o.TableAgrees, table: o.Table, what: "source " + o.Source.String(),
-			where: fmt.Sprintf(" (in %s, advertised by router %s on %s)", o.Prefix, strings.Join(o.Expected, "/"), o.Interface),
+			where:    fmt.Sprintf(" (in %s, advertised by router %s on %s)", o.Prefix, strings.Join(o.Expected, "/"), o.Interface),
+			prefixOf: fmt.Sprintf("the prefix of source %s (%s)", o.Source, o.Prefix),
 			wrong: func(h Hop) string {
 				return fmt.Sprintf("%d of %d datagrams from %s (in %s, advertised by router %s) went to %s",
 					h.Frames, o.Sent, o.Source, o.Prefix, strings.Join(o.Expected, "/"), h)

@@ -9,36 +9,13 @@ import (
 	"github.com/netconform/netconform/check"
 	"github.com/netconform/netconform/config"
 	"github.com/netconform/netconform/harness"
+	"github.com/netconform/netconform/observation"
 	"github.com/netconform/netconform/topology"
 )
 
-// Rule55Observation is what an unbound socket did towards one destination.
-type Rule55Observation struct {
-	RAOrder     []string   `json:"ra_order"`
-	Destination netip.Addr `json:"destination"`
-	// Near is the prefix the destination shares the longest prefix with: the
-	// one RFC 6724 rule 8 alone would pick a source from.
-	Near netip.Prefix `json:"near"`
-	// Source is what the kernel chose; SourceRouters advertised its prefix.
-	Source        netip.Addr `json:"source"`
-	SourceRouters []string   `json:"source_routers"`
-	Sent          int        `json:"sent"`
-	// SendErrors are the refused calls as text, Refusals the same as data
-	// (as for the RFC 8028 checks); Source is empty when connect was refused.
-	SendErrors []string  `json:"send_errors,omitempty"`
-	Refusals   []Refusal `json:"refusals,omitempty"`
-	Wire       []Hop     `json:"wire"`
-	// SilentLinks: links where the capture saw nothing from the SUT.
-	SilentLinks []string `json:"silent_links,omitempty"`
-	// Table is `route get dst` with no source, what a person would ask, in
-	// the socket's scope: on macOS, where the socket is bound to the lab's
-	// interface, `route get -ifscope <feth> dst` (tableLookup).
-	// TableFromSource is the lookup for the source the kernel then chose.
-	Table           topology.RouteEntry `json:"table"`
-	TableRouter     string              `json:"table_router"`
-	TableAgrees     bool                `json:"table_agrees"`
-	TableFromSource topology.RouteEntry `json:"table_from_source"`
-}
+// Rule55Observation is what an unbound socket did towards one destination
+// (package observation holds the shape, for the reports).
+type Rule55Observation = observation.DestinationHops
 
 // rule55Destinations are off-link destinations each closer (longest common
 // prefix) to one router's prefix than to the other's: a stack that picks the
@@ -58,6 +35,7 @@ func rule55Destinations() []struct {
 
 // JudgeRule55: the source the kernel chose must lie in a prefix advertised by
 // the router the datagrams went to (RFC 6724 §5, rule 5.5, as RFC 8028 §3 asks).
+// It marks in obs every hop it finds wrong (judgeFirstHops).
 func JudgeRule55(obs []Rule55Observation) (check.Verdict, string) {
 	cases := make([]judged, len(obs))
 	for i, o := range obs {
@@ -67,7 +45,7 @@ func JudgeRule55(obs []Rule55Observation) (check.Verdict, string) {
 		}
 		cases[i] = judged{order: o.RAOrder, sent: o.Sent, allowed: o.SourceRouters, wire: o.Wire, refusals: o.Refusals,
 			silentLinks: o.SilentLinks, tableAgrees: o.TableAgrees, table: o.Table, what: "destination " + o.Destination.String(),
-			where: where,
+			where: where, prefixOf: fmt.Sprintf("the prefix of source %s, which the kernel chose", o.Source),
 			wrong: func(h Hop) string {
 				return fmt.Sprintf("the kernel chose source %s (advertised by router %s) but sent to %s",
 					o.Source, strings.Join(o.SourceRouters, "/"), h)

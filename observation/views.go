@@ -19,11 +19,19 @@ const (
 	// ViewChurn: a churn probe's measurement (iterations, first failure,
 	// samples of the kernel's accounting).
 	ViewChurn = "churn"
+	// ViewTCPChurn: a TCP churn pattern's measurement (connections, the
+	// first failing call, the kernel's control-block count along the run
+	// and after the drain). Drawn with the generic table for now.
+	ViewTCPChurn = "tcp-churn"
+	// ViewTCPRST: abortive closes per path and whether the peer saw the
+	// RST. Drawn with the generic table for now.
+	ViewTCPRST = "tcp-rst"
 )
 
 // Views lists every view, for validation.
 var Views = map[string]bool{
 	ViewFirstHops: true, ViewRule55: true, ViewFirstDatagram: true, ViewFilteredFirstDatagram: true, ViewChurn: true,
+	ViewTCPChurn: true, ViewTCPRST: true,
 }
 
 // Register adds a view name (a check package that brings its own view

@@ -8,6 +8,8 @@ import (
 	"os/exec"
 	"runtime"
 	"sync/atomic"
+
+	"github.com/netconform/netconform/observation"
 )
 
 // Driver realises lab declarations on one OS.
@@ -69,52 +71,9 @@ type Address struct {
 	Autoconf   bool         `json:"autoconf,omitempty"`
 }
 
-// RouteEntry is a route as the SUT's table reports it.
-type RouteEntry struct {
-	Dst       netip.Prefix `json:"dst"`
-	Src       netip.Prefix `json:"src,omitzero"`
-	Gateway   netip.Addr   `json:"gateway,omitzero"`
-	Interface string       `json:"interface,omitempty"`
-	PrefSrc   netip.Addr   `json:"prefsrc,omitzero"`
-	Proto     string       `json:"proto,omitempty"`
-	Metric    int          `json:"metric,omitempty"`
-	Pref      string       `json:"pref,omitempty"`
-	// Error is set when the lookup found no usable route (e.g. unreachable).
-	Error string `json:"error,omitempty"`
-}
-
-// String renders the route the way `ip -6 route` would, for evidence.
-func (r RouteEntry) String() string {
-	s := r.Dst.String()
-	if r.Dst.Bits() == 0 {
-		s = "default"
-	}
-	if r.Src.IsValid() {
-		s += " from " + r.Src.String()
-	}
-	if r.Gateway.IsValid() {
-		s += " via " + r.Gateway.String()
-	}
-	if r.Interface != "" {
-		s += " dev " + r.Interface
-	}
-	if r.PrefSrc.IsValid() {
-		s += " src " + r.PrefSrc.String()
-	}
-	if r.Proto != "" {
-		s += " proto " + r.Proto
-	}
-	if r.Metric != 0 {
-		s += fmt.Sprintf(" metric %d", r.Metric)
-	}
-	if r.Pref != "" {
-		s += " pref " + r.Pref
-	}
-	if r.Error != "" {
-		s += " (" + r.Error + ")"
-	}
-	return s
-}
+// RouteEntry is a route as the SUT's table reports it. It is
+// observation.Route: the checks record it as the routing table's opinion.
+type RouteEntry = observation.Route
 
 // Neighbor is a neighbour-cache entry.
 type Neighbor struct {

@@ -67,7 +67,7 @@ func TestEscapingInHTML(t *testing.T) {
 		}
 		if scripts == 0 {
 			// The dedicated renderers met the payload, not only the generic one.
-			for _, want := range []string{`<table class="dg">`, `<table class="sockets">`, `<p class="cfil bad">`, `<table class="ba">`,
+			for _, want := range []string{`<table class="ra">`, `<span class="why">`, `<table class="dg">`, `<table class="sockets">`, `<p class="cfil bad">`, `<table class="ba">`,
 				"user-space filter on the path", `<ul class="flat">`, "memory limit</strong>",
 				"selected but never ran</strong>", "fail 2 of 3, pass 1 of 3", "profile stock&lt;/textarea&gt;"} {
 				if !strings.Contains(s, want) {

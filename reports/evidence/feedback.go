@@ -14,75 +14,102 @@ import (
 // its order (title, area, description, steps, expected, actual,
 // configuration), in words an OS engineer reads without knowing netconform.
 func feedback(dir string, r *reports.Results, c reports.CheckResult, lastGood string, repro *reproducer) string {
-	rel := r.Release
-	var b strings.Builder
-	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
-
-	p("# %s\n\n", title(r, c))
-	p("**Area:** Networking\n\n")
-
-	p("## Description\n\n")
-	what := c.Title
-	if what == "" {
-		what = c.ID
+	f := &feedbackDoc{r: r, c: c, lastGood: lastGood, what: c.Title}
+	if f.what == "" {
+		f.what = c.ID
 	}
-	p("%s: this does not hold on %s.\n\n", what, releaseName(rel))
-	p("%s\n\n", c.Reason)
+	f.p("# %s\n\n", title(r, c))
+	f.p("**Area:** Networking\n\n")
+	f.description()
+	f.steps(repro)
+	f.expected()
+	f.p("## Actual results\n\n%s\n\n", c.Reason)
+	f.configuration()
+	f.p("## Attachments\n\n")
+	f.p("`%s.tar.gz` holds:\n\n", c.ID)
+	for _, file := range attachments(dir, repro) {
+		f.p("- `%s`\n", file)
+	}
+	return f.b.String()
+}
+
+// feedbackDoc is feedback.md being written, one section per method.
+type feedbackDoc struct {
+	b        strings.Builder
+	r        *reports.Results
+	c        reports.CheckResult
+	lastGood string
+	what     string // the check's title, or its id
+}
+
+func (f *feedbackDoc) p(format string, args ...any) { fmt.Fprintf(&f.b, format, args...) }
+
+// description: what does not hold where, the reason, the specification,
+// whether it is a regression and already tracked, and which check found it.
+func (f *feedbackDoc) description() {
+	c := f.c
+	f.p("## Description\n\n")
+	f.p("%s: this does not hold on %s.\n\n", f.what, releaseName(f.r.Release))
+	f.p("%s\n\n", c.Reason)
 	if c.Spec != "" {
-		p("Specification: %s.\n\n", c.Spec)
+		f.p("Specification: %s.\n\n", c.Spec)
 	}
 	switch {
-	case lastGood != "":
-		p("This is a regression: the same check passed on %s, the last good release netconform saw.\n\n", lastGood)
+	case f.lastGood != "":
+		f.p("This is a regression: the same check passed on %s, the last good release netconform saw.\n\n", f.lastGood)
 	default:
-		p("Last good release: not known (netconform has no passing run of this check on an earlier release).\n\n")
+		f.p("Last good release: not known (netconform has no passing run of this check on an earlier release).\n\n")
 	}
 	if k := c.Known; k != nil && k.Bug != "" {
-		p("Already tracked as %s (%s).\n\n", k.Bug, k.Reason)
+		f.p("Already tracked as %s (%s).\n\n", k.Bug, k.Reason)
 	}
-	p("Found by the netconform conformance check `%s` (run %s).\n\n", c.ID, r.Run.ID)
+	f.p("Found by the netconform conformance check `%s` (run %s).\n\n", c.ID, f.r.Run.ID)
+}
 
-	p("## Steps to reproduce\n\n")
+// steps: the standalone reproducer when the check has one, else the rerun
+// of the netconform check.
+func (f *feedbackDoc) steps(repro *reproducer) {
+	f.p("## Steps to reproduce\n\n")
 	if repro != nil {
-		p("1. Save the attached `repro.c` on the affected machine.\n")
-		p("2. Compile it: `cc -Wall -O2 -o repro repro.c` (Xcode Command Line Tools).\n")
-		p("3. Run it: `./repro%s`. It runs in seconds and needs no privileges.\n", prefixSpace(repro.args))
-		p("4. It prints what it saw and ends with a RESULT line; it exits 1 when the bug is present, 0 when not. %s\n\n", repro.note)
-		p("The attached `rerun.sh` reruns the full netconform check instead (from a netconform checkout, as root).\n\n")
-	} else {
-		p("1. Clone netconform (https://github.com/netconform/netconform; this run used %s).\n", orNone(r.Run.ToolVersion))
-		p("2. From the checkout, run the attached `rerun.sh` as an administrator; it runs `sudo make conformance CHECK='%s'%s`, which builds a virtual lab on this machine and reruns just this check.\n", c.ID, profileArg(r))
-		p("3. Read the verdict in the command's output and in `out/%s/report.html`; the lab's packet captures are written beside it.\n\n", rel.ID)
+		f.p("1. Save the attached `repro.c` on the affected machine.\n")
+		f.p("2. Compile it: `cc -Wall -O2 -o repro repro.c` (Xcode Command Line Tools).\n")
+		f.p("3. Run it: `./repro%s`. It runs in seconds and needs no privileges.\n", prefixSpace(repro.args))
+		f.p("4. It prints what it saw and ends with a RESULT line; it exits 1 when the bug is present, 0 when not. %s\n\n", repro.note)
+		f.p("The attached `rerun.sh` reruns the full netconform check instead (from a netconform checkout, as root).\n\n")
+		return
 	}
+	f.p("1. Clone netconform (https://github.com/netconform/netconform; this run used %s).\n", orNone(f.r.Run.ToolVersion))
+	f.p("2. From the checkout, run the attached `rerun.sh` as an administrator; it runs `sudo make conformance CHECK='%s'%s`, which builds a virtual lab on this machine and reruns just this check.\n", f.c.ID, profileArg(f.r))
+	f.p("3. Read the verdict in the command's output and in `out/%s/report.html`; the lab's packet captures are written beside it.\n\n", f.r.Release.ID)
+}
 
-	p("## Expected results\n\n")
-	p("The behaviour the specification requires (%s): netconform check `%s` (%s) passes", orDefault(c.Spec, "see the check"), c.ID, strings.TrimSuffix(what, "."))
-	if lastGood != "" {
-		p(", as it did on %s", lastGood)
+func (f *feedbackDoc) expected() {
+	c := f.c
+	f.p("## Expected results\n\n")
+	f.p("The behaviour the specification requires (%s): netconform check `%s` (%s) passes", orDefault(c.Spec, "see the check"), c.ID, strings.TrimSuffix(f.what, "."))
+	if f.lastGood != "" {
+		f.p(", as it did on %s", f.lastGood)
 	}
-	p(".\n\n")
-	p("## Actual results\n\n%s\n\n", c.Reason)
+	f.p(".\n\n")
+}
 
-	p("## Configuration\n\n")
-	p("- OS: %s %s", orNone(rel.Name), rel.Version)
+// configuration: the release identity and the run; nothing else of the
+// machine.
+func (f *feedbackDoc) configuration() {
+	rel, run := f.r.Release, f.r.Run
+	f.p("## Configuration\n\n")
+	f.p("- OS: %s %s", orNone(rel.Name), rel.Version)
 	if rel.Build != "" {
-		p(" (%s)", rel.Build)
+		f.p(" (%s)", rel.Build)
 	}
-	p("\n- Kernel: %s\n", orNone(rel.Kernel))
+	f.p("\n- Kernel: %s\n", orNone(rel.Kernel))
 	hw := rel.Arch
 	if rel.Hardware != "" {
 		hw = rel.Hardware + ", " + rel.Arch
 	}
-	p("- Hardware: %s\n", orNone(hw))
-	p("- Last good release: %s\n", orDefault(lastGood, "unknown"))
-	p("- netconform: %s, profile %s, run %s (%s)\n\n", orNone(r.Run.ToolVersion), orNone(r.Run.Profile), r.Run.ID, r.Run.Start.UTC().Format("2006-01-02 15:04 MST"))
-
-	p("## Attachments\n\n")
-	p("`%s.tar.gz` holds:\n\n", c.ID)
-	for _, f := range attachments(dir, repro) {
-		p("- `%s`\n", f)
-	}
-	return b.String()
+	f.p("- Hardware: %s\n", orNone(hw))
+	f.p("- Last good release: %s\n", orDefault(f.lastGood, "unknown"))
+	f.p("- netconform: %s, profile %s, run %s (%s)\n\n", orNone(run.ToolVersion), orNone(run.Profile), run.ID, run.Start.UTC().Format("2006-01-02 15:04 MST"))
 }
 
 // title is the one-line title: the release, then what fails.

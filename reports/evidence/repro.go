@@ -4,9 +4,8 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
-	"regexp"
-	"strings"
 
+	"github.com/netconform/netconform/observation"
 	"github.com/netconform/netconform/reports"
 )
 
@@ -23,18 +22,30 @@ type reproducer struct {
 	note   string // what to know when running it
 }
 
-// reproducerFor returns the reproducer for sockets.mapped-sendto.*,
-// sockets.churn.* and sockets.tcp.abortive-close-rst checks, nil for other
-// checks.
+// reproducerFor returns the C reproducer of a check, nil when it has none.
+// It is chosen by the view of the check's observations and what they say,
+// never by the check's id, so a new check of a view gets its reproducer
+// when its observations show it fits:
+//   - first datagrams (observation.ViewFirstDatagram) on a dual-stack
+//     socket (family inet6, the seed's IPv4-mapped case):
+//     repro/mapped_sendto.c; the AF_INET controls have none;
+//   - a churn measurement (observation.ViewChurn): repro/churn.c with the
+//     measured loop's family, type and count;
+//   - a TCP churn or RST measurement (observation.ViewTCPChurn,
+//     ViewTCPRST): repro/tcp_churn.c with the failing pattern and family.
 func reproducerFor(c reports.CheckResult) *reproducer {
-	switch {
-	case strings.HasPrefix(c.ID, "sockets.mapped-sendto."):
+	switch c.ViewName() {
+	case observation.ViewFirstDatagram:
+		var o observation.FirstDatagram
+		if json.Unmarshal(c.Observations, &o) != nil || o.Family != "inet6" {
+			return nil
+		}
 		return &reproducer{source: mustRead("repro/mapped_sendto.c"),
 			args: "",
 			note: "With no argument it binds ::ffff:127.0.0.1; the original report saw the loss with the machine's LAN address: `./repro \"$(ipconfig getifaddr en0)\"`."}
-	case isTCPCheck(c.ID):
+	case observation.ViewTCPChurn, observation.ViewTCPRST:
 		return tcpReproducer(c)
-	case strings.HasPrefix(c.ID, "sockets.churn."):
+	case observation.ViewChurn:
 		family, typ, count := churnConfig(c)
 		head := fmt.Sprintf("/* Defaults from netconform's %s: */\n#define DEFAULT_COUNT %d\n#define DEFAULT_FAMILY %q\n#define DEFAULT_TYPE %q\n\n", c.ID, count, family, typ)
 		return &reproducer{source: append([]byte(head), mustRead("repro/churn.c")...),
@@ -52,30 +63,18 @@ func mustRead(name string) []byte {
 	return b
 }
 
-var word = regexp.MustCompile(`^[a-z0-9]+$`)
-
 // churnConfig reads family, type and count from the churn measurement
-// (sockets/churn Measurement.Config), falling back to the check id's suffix
-// (stream6, dgram4...) and the seed's 250000.
+// (observation.ChurnMeasurement's Config; "target" for the count in early
+// probes' files), falling back to the seed's AF_INET6 SOCK_STREAM and
+// 250000. Only the known words and a sane count reach the C source.
 func churnConfig(c reports.CheckResult) (family, typ string, count int) {
 	family, typ, count = "inet6", "stream", 250000
-	suffix := strings.TrimPrefix(c.ID, "sockets.churn.")
-	if strings.HasPrefix(suffix, "dgram") {
-		typ = "dgram"
-	}
-	if strings.HasSuffix(suffix, "4") {
-		family = "inet"
-	}
 	var m struct {
-		Target int `json:"target"`
-		Config struct {
-			Family string `json:"family"`
-			Type   string `json:"type"`
-			Count  int    `json:"count"`
-		} `json:"config"`
+		Config observation.ChurnConfig `json:"config"`
+		Target int                     `json:"target"`
 	}
 	if json.Unmarshal(c.Observations, &m) == nil {
-		if f := m.Config.Family; (f == "inet" || f == "inet6") && word.MatchString(f) {
+		if f := m.Config.Family; f == "inet" || f == "inet6" {
 			family = f
 		}
 		if t := m.Config.Type; t == "stream" || t == "dgram" {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/netconform/netconform/observation"
 	"github.com/netconform/netconform/reports"
 )
 
@@ -35,6 +36,10 @@ func TestTCPReproducerDefaultsFollowTheCheck(t *testing.T) {
 		t.Run(tt.id, func(t *testing.T) {
 			c := reports.CheckResult{Result: checkResult(tt.id)}
 			c.Observations = []byte(tt.obs)
+			c.View = observation.ViewTCPChurn
+			if tt.id == rstCheckID {
+				c.View = observation.ViewTCPRST
+			}
 			rp := reproducerFor(c)
 			for _, w := range tt.want {
 				if !strings.Contains(string(rp.source), w) {
@@ -58,7 +63,7 @@ func TestTCPChurnBundle(t *testing.T) {
 	rd, r := fixtureRelease(t, "fixture-macos-26.0")
 	const id = "sockets.churn.close-connecting-mapped"
 	c := checkOf(t, r, "sockets.churn.stream6")
-	c.ID, c.Title = id, "IPv4-mapped IPv6 close() during a non-blocking connect that has not completed: TCP control blocks are freed"
+	c.ID, c.View, c.Title = id, observation.ViewTCPChurn, "IPv4-mapped IPv6 close() during a non-blocking connect that has not completed: TCP control blocks are freed"
 	c.Reason = "1874 TCP control blocks stayed after 2000 non-blocking IPv4-mapped IPv6 connects to a lab peer that drops SYNs, each closed before it completed: 937.0 per thousand connections"
 	c.Observations = json.RawMessage(`{"config":{"pattern":"close-connecting","family":"mapped","count":2000,"peer":"[::ffff:192.0.2.2]:4702"}}`)
 	curve := "phase,connections,seconds,control_blocks,time_wait,held\nloop,0,0,40,2,38\nloop,2000,0.5,1950,2,1948\ndrain,2000,15,1914,2,1912\n"

@@ -30,10 +30,10 @@ type checkView struct {
 type obsView struct {
 	None    bool
 	Invalid string // the observations were not valid JSON: shown as text
-	RA      []raTable
-	Churn   *churnView
-	Dgram   *datagramView
-	Generic template.HTML
+	// View is the view whose renderer drew HTML; "" for the generic
+	// rendering.
+	View string
+	HTML template.HTML
 }
 
 type evidenceLink struct {
@@ -51,7 +51,7 @@ func newCheckView(pageDir, resultsDir string, c reports.CheckResult) checkView {
 	if t := c.TallyOf(); t.Runs > 1 && !c.NotRun {
 		v.Tally = t.String()
 	}
-	v.Obs = observations(c.ID, c.Observations)
+	v.Obs = observations(c)
 	for _, e := range c.Evidence {
 		v.Evidence = append(v.Evidence, evidenceOf(pageDir, resultsDir, e))
 	}
@@ -59,32 +59,26 @@ func newCheckView(pageDir, resultsDir string, c reports.CheckResult) checkView {
 	return v
 }
 
-func observations(id string, raw []byte) obsView {
-	val, err := parseJSON(raw)
+// observations renders c's observations with the renderer of the view the
+// result names (reports.CheckResult.ViewName: the result's own view, or for
+// a file older than views the one its check had then), falling back to the
+// generic rendering (lists of objects become tables) for a check without a
+// view of its own and for observations that do not have their view's shape.
+func observations(c reports.CheckResult) obsView {
+	val, err := parseJSON(c.Observations)
 	if err != nil {
-		return obsView{Invalid: string(raw)}
+		return obsView{Invalid: string(c.Observations)}
 	}
 	if val.kind == kNull {
 		return obsView{None: true}
 	}
-	if isRAOrderCheck(id) {
-		if t, ok := raTables(val, id == "ipv6.rfc6724.rule5-5"); ok {
-			return obsView{RA: t}
+	view := c.ViewName()
+	if r, ok := renderers[view]; ok {
+		if h, ok := r(c); ok {
+			return obsView{View: view, HTML: h}
 		}
 	}
-	if isChurnCheck(id) {
-		if cv, ok := churnOf(val); ok {
-			return obsView{Churn: cv}
-		}
-	}
-	if isDatagramCheck(id) {
-		if dv, ok := datagramOf(raw); ok {
-			return obsView{Dgram: dv}
-		}
-	}
-	// Everything else, and a datagram check of an unknown shape: the
-	// generic rendering (lists of objects become tables).
-	return obsView{Generic: nodeHTML(genericNode(val))}
+	return obsView{HTML: nodeHTML(genericNode(val))}
 }
 
 // evidenceOf links an evidence file when it exists as a regular file under

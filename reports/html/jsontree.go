@@ -247,15 +247,6 @@ func (v *value) set(k string, f *value) {
 	v.vals = append(v.vals, f)
 }
 
-// str returns the field k as text ("" when absent or not a scalar).
-func (v *value) str(k string) string {
-	f := v.get(k)
-	if f == nil || f.kind == kObject || f.kind == kArray || f.kind == kNull {
-		return ""
-	}
-	return f.scalar
-}
-
 // numOK returns the field k as a number.
 func (v *value) numOK(k string) (float64, bool) {
 	f := v.get(k)
@@ -263,12 +254,6 @@ func (v *value) numOK(k string) (float64, bool) {
 		return 0, false
 	}
 	return f.num, true
-}
-
-// isTrue reports whether field k is the JSON literal true.
-func (v *value) isTrue(k string) bool {
-	f := v.get(k)
-	return f != nil && f.kind == kBool && f.scalar == "true"
 }
 
 // compact renders v as one line of JSON-like text, for table cells.

@@ -5,34 +5,16 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/netconform/netconform/observation"
 )
 
-// cfilView mirrors cfil.Attribution (cfil/state.go): the content-filter
-// states before and after a check's window, the kernel log lines in it and
-// the conclusion. The report shows the conclusion as one line and folds the
-// evidence, shown as before/after comparisons rather than two JSON blobs,
-// so what changed during the check stands out.
-type cfilView struct {
-	Summary         string    `json:"summary"`
-	FilterOnPath    bool      `json:"filter_on_path"`
-	ReinjectFailure string    `json:"reinject_failure"`
-	LogLines        []string  `json:"log_lines"`
-	Before          cfilState `json:"before"`
-	After           cfilState `json:"after"`
-	Errors          []string  `json:"errors"`
-}
-
-type cfilState struct {
-	OS      string                       `json:"os"`
-	Rules   []string                     `json:"rules"`
-	Queues  []map[string]json.RawMessage `json:"queues"`
-	Filters []map[string]json.RawMessage `json:"filters"`
-	Sysctls map[string]string            `json:"sysctls"`
-	Stats   map[string]int64             `json:"stats"`
-	Errors  []string                     `json:"errors"`
-}
-
-func writeCfil(b *strings.Builder, cf *cfilView) {
+// writeCfil draws an observation.Attribution (cfil fills it): the
+// content-filter states before and after a check's window, the kernel log
+// lines in it and the conclusion. The report shows the conclusion as one
+// line and folds the evidence, shown as before/after comparisons rather than
+// two JSON blobs, so what changed during the check stands out.
+func writeCfil(b *strings.Builder, cf *observation.Attribution) {
 	w := b.WriteString
 	// Red only for what loses data; a filter that is merely on the path is
 	// information, not a finding, and an accept-all filter the check put
@@ -58,8 +40,8 @@ func writeCfil(b *strings.Builder, cf *cfilView) {
 	} else {
 		writeLines(b, "queueing rules (unchanged)", cf.After.Rules)
 	}
-	writeRowsBeforeAfter(b, "NFQUEUE queues (/proc/net/netfilter/nfnetlink_queue)", cf.Before.Queues, cf.After.Queues)
-	writeRowsBeforeAfter(b, "netconform's user-space filters", cf.Before.Filters, cf.After.Filters)
+	writeRowsBeforeAfter(b, "NFQUEUE queues (/proc/net/netfilter/nfnetlink_queue)", rowsOf(cf.Before.Queues), rowsOf(cf.After.Queues))
+	writeRowsBeforeAfter(b, "netconform's user-space filters", rowsOf(cf.Before.Filters), rowsOf(cf.After.Filters))
 	writeMapBeforeAfter(b, "sysctl net.cfil", toAny(cf.Before.Sysctls), toAny(cf.After.Sysctls), false)
 	writeMapBeforeAfter(b, "net.cfil.stats counters that changed", toAny(cf.Before.Stats), toAny(cf.After.Stats), true)
 	w(`</details>`)
@@ -67,7 +49,7 @@ func writeCfil(b *strings.Builder, cf *cfilView) {
 
 // cfilContents names what the fold holds, so a reader knows whether opening
 // it is worth it.
-func cfilContents(cf *cfilView) string {
+func cfilContents(cf *observation.Attribution) string {
 	var parts []string
 	add := func(n int, what string) {
 		if n > 0 {
@@ -178,6 +160,21 @@ func writeRowsBeforeAfter(b *strings.Builder, title string, before, after []map[
 		w(`</tr>`)
 	}
 	w(`</tbody></table></div>`)
+}
+
+// rowsOf turns typed rows (queues, filters) into their JSON fields, the
+// columns of a before/after table.
+func rowsOf[T any](rows []T) []map[string]json.RawMessage {
+	out := make([]map[string]json.RawMessage, 0, len(rows))
+	for _, r := range rows {
+		b, err := json.Marshal(r)
+		var m map[string]json.RawMessage
+		if err != nil || json.Unmarshal(b, &m) != nil {
+			continue // a struct of numbers and strings always marshals
+		}
+		out = append(out, m)
+	}
+	return out
 }
 
 // rawText is a JSON value as text: strings unquoted, anything else compact.

@@ -1,18 +1,23 @@
 package html
 
 import (
+	"encoding/json"
 	"html/template"
 	"strconv"
 	"strings"
+
+	"github.com/netconform/netconform/observation"
+	"github.com/netconform/netconform/reports"
 )
 
-// churnView renders a sockets.churn.* measurement (sockets/churn's
-// Measurement): the facts a person looks for first (how far the loop got,
-// where and how it failed, whether socket() worked again, a kill and the
-// memory limit behind it), one chart per sampled counter that moved, the
-// counters that did not move as one folded list, and the rest of the
-// measurement generically. Every field is optional: an old or partial file
-// still renders.
+// The churn view (observation.ViewChurn) draws a churn probe's
+// measurement (observation.ChurnMeasurement): the facts a person looks for
+// first (how far the loop got, where and how it failed, whether socket()
+// worked again, a kill and the memory limit behind it), one chart per
+// sampled counter that moved, the counters that did not move as one folded
+// list, and the rest of the measurement generically.
+func init() { registerRenderer(observation.ViewChurn, renderChurn) }
+
 type churnView struct {
 	Facts   []fact
 	Charts  []chart
@@ -33,18 +38,31 @@ type fact struct {
 // results.json and the folded measurement.
 const maxSeries = 12
 
-func isChurnCheck(id string) bool { return strings.HasPrefix(id, "sockets.churn.") }
+// churnDoc is a measurement as files hold it: the observation, plus what
+// the early probes wrote instead (a "target" for the count and a flat
+// "recovered"). The samples are charted field by field, whatever their
+// fields (the early probes' flat ones included), so they are not decoded
+// here.
+type churnDoc struct {
+	observation.ChurnMeasurement
+	Target    int             `json:"target"`
+	Recovered *bool           `json:"recovered"`
+	Samples   json.RawMessage `json:"samples"`
+}
 
-func churnOf(v *value) (*churnView, bool) {
-	if v == nil || v.kind != kObject {
-		return nil, false
+func renderChurn(c reports.CheckResult) (template.HTML, bool) {
+	v, err := parseJSON(c.Observations)
+	var m churnDoc
+	if err != nil || v.kind != kObject || json.Unmarshal(c.Observations, &m) != nil {
+		return "", false
 	}
-	cv := &churnView{Facts: churnFacts(v), Stderr: v.str("stderr")}
-	ff := v.get("first_failure")
-	failAt, _ := ff.numOK("iteration")
-	label := "first failure"
-	if e := ff.str("errno"); e != "" {
-		label += " (" + e + ")"
+	cv := &churnView{Facts: churnFacts(&m), Stderr: m.Stderr}
+	failAt, label := 0.0, "first failure"
+	if ff := m.FirstFailure; ff != nil {
+		failAt = float64(ff.Iteration)
+		if ff.Errno != "" {
+			label += " (" + ff.Errno + ")"
+		}
 	}
 	cv.Charts, cv.Hidden, cv.Flat, cv.Samples = sampleCharts(v.get("samples"), failAt, label)
 
@@ -55,117 +73,144 @@ func churnOf(v *value) (*churnView, bool) {
 		}
 	}
 	cv.Rest = nodeHTML(genericNode(rest))
-	return cv, true
+	var b strings.Builder
+	writeChurn(&b, cv)
+	return template.HTML(b.String()), true //nolint:gosec // every value goes through esc (see checkHTML)
 }
 
-func churnFacts(v *value) []fact {
+func churnFacts(m *churnDoc) []fact {
 	var out []fact
 	add := func(label, val string, bad bool) {
 		if val != "" {
 			out = append(out, fact{label, val, bad})
 		}
 	}
-	target := v.str("target")
-	if target == "" {
-		target = v.get("config").str("count")
+	target := m.Target
+	if target == 0 {
+		target = m.Config.Count
 	}
-	it := v.str("iterations")
-	if it != "" && target != "" {
-		it += " of " + target
+	it := strconv.Itoa(m.Iterations)
+	if target > 0 {
+		it += " of " + strconv.Itoa(target)
 	}
 	add("iterations completed", it, false)
-	if it == "" {
-		add("target", target, false)
-	}
-	ff := v.get("first_failure")
-	if ff != nil && ff.kind == kObject {
-		desc := strings.Join(nonEmpty(ff.str("call")+"()", ff.str("errno")), " ")
-		if m := ff.str("message"); m != "" {
-			desc += " (" + m + ")"
+	if ff := m.FirstFailure; ff != nil {
+		desc := strings.Join(nonEmpty(ff.Call+"()", ff.Errno), " ")
+		if ff.Message != "" {
+			desc += " (" + ff.Message + ")"
 		}
-		add("first failure", "iteration "+ff.str("iteration")+": "+desc, true)
+		add("first failure", "iteration "+strconv.Itoa(ff.Iteration)+": "+desc, true)
 	}
-	if n, ok := v.numOK("failures"); ok && n > 0 {
-		add("failed calls", v.str("failures"), true)
+	if m.Failures > 0 {
+		add("failed calls", strconv.Itoa(m.Failures), true)
 	}
-	add("recovered after pause", recoveryText(v), !recovered(v))
-	if r, ok := v.numOK("rate"); ok && r > 0 {
-		add("rate", strconv.FormatFloat(r, 'f', 0, 64)+" cycles/s", false)
+	add("recovered after pause", recoveryText(m), !recovered(m))
+	if m.Rate > 0 {
+		add("rate", strconv.FormatFloat(m.Rate, 'f', 0, 64)+" cycles/s", false)
 	}
-	if v.isTrue("killed") {
-		add("killed", "yes, by "+orDash(v.str("signal")), true)
+	if m.Killed {
+		add("killed", "yes, by "+orDash(m.Signal), true)
 	}
-	if l := v.get("limit"); l != nil && l.kind == kObject {
-		kills, _ := l.numOK("oom_kills")
-		add("memory limit", limitText(l), kills > 0)
+	if l := m.Limit; l != nil {
+		add("memory limit", limitText(l), l.OOMKills > 0)
 	}
 	return out
 }
 
 // recoveryText: "no: 0 of 5 sockets after a 1 s pause (ENOBUFS)"; "" when
 // nothing failed (no recovery was tried).
-func recoveryText(v *value) string {
-	if r := v.get("recovered"); r != nil && r.kind == kBool {
-		return r.scalar // the flat shape of early probes
+func recoveryText(m *churnDoc) string {
+	if m.Recovered != nil {
+		return strconv.FormatBool(*m.Recovered) // the flat shape of early probes
 	}
-	r := v.get("recovery")
-	if r == nil || r.kind != kObject {
+	r := m.Recovery
+	if r == nil {
 		return ""
 	}
 	s := "yes"
-	if !recovered(v) {
+	if !recovered(m) {
 		s = "no"
 	}
-	if tries := r.str("tries"); tries != "" {
-		s += ": " + orDash(r.str("succeeded")) + " of " + tries + " sockets"
-		if p, ok := r.numOK("pause"); ok {
-			s += " after a " + seconds(p) + " pause"
-		}
-	}
-	if e := r.str("last_errno"); e != "" {
-		s += " (" + e + ")"
+	s += ": " + strconv.Itoa(r.Succeeded) + " of " + strconv.Itoa(r.Tries) + " sockets after a " + seconds(r.Pause.Seconds()) + " pause"
+	if r.LastErrno != "" {
+		s += " (" + r.LastErrno + ")"
 	}
 	return s
 }
 
-func recovered(v *value) bool {
-	if r := v.get("recovered"); r != nil && r.kind == kBool {
-		return r.scalar == "true"
+func recovered(m *churnDoc) bool {
+	if m.Recovered != nil {
+		return *m.Recovered
 	}
-	r := v.get("recovery")
-	if r == nil || r.kind != kObject {
+	if m.Recovery == nil {
 		return true // nothing to recover from
 	}
-	return r.isTrue("recovered")
+	return m.Recovery.Recovered
 }
 
 // limitText: "2.0 MiB (cgroup v1): 1 OOM kill, peak 2.0 MiB".
-func limitText(l *value) string {
-	s := "–"
-	if m, ok := l.numOK("memory_bytes"); ok {
-		s = mib(m)
+func limitText(l *observation.ChurnLimit) string {
+	s := mib(float64(l.MemoryBytes))
+	if l.Version != 0 {
+		s += " (cgroup v" + strconv.Itoa(l.Version) + ")"
 	}
-	if ver := l.str("version"); ver != "" {
-		s += " (cgroup v" + ver + ")"
+	p := strconv.FormatInt(l.OOMKills, 10) + " OOM kill"
+	if l.OOMKills != 1 {
+		p += "s"
 	}
-	var parts []string
-	if k, ok := l.numOK("oom_kills"); ok {
-		p := l.str("oom_kills") + " OOM kill"
-		if k != 1 {
-			p += "s"
-		}
-		parts = append(parts, p)
+	parts := []string{p}
+	if l.MaxUsage > 0 {
+		parts = append(parts, "peak "+mib(float64(l.MaxUsage)))
 	}
-	if m, ok := l.numOK("max_usage_bytes"); ok && m > 0 {
-		parts = append(parts, "peak "+mib(m))
-	}
-	if len(parts) > 0 {
-		s += ": " + strings.Join(parts, ", ")
-	}
-	return s
+	return s + ": " + strings.Join(parts, ", ")
 }
 
 func mib(b float64) string { return strconv.FormatFloat(b/(1<<20), 'f', 1, 64) + " MiB" }
+
+func writeChurn(b *strings.Builder, c *churnView) {
+	w := b.WriteString
+	w(`<ul class="facts">`)
+	for _, f := range c.Facts {
+		if f.Bad {
+			w(`<li class="bad">`)
+		} else {
+			w(`<li>`)
+		}
+		w(`<strong>` + esc(f.Label) + `</strong>: ` + esc(f.Value) + `</li>`)
+	}
+	w("</ul>\n")
+	if len(c.Charts) > 0 {
+		w(`<h4>Counters that moved, against iteration</h4><div class="charts">`)
+		for i := range c.Charts {
+			writeChart(b, &c.Charts[i])
+		}
+		w("</div>\n")
+		if c.Hidden > 0 {
+			w(`<p class="more">` + strconv.Itoa(c.Hidden) + ` more counters moved; their samples are in the measurement below and in results.json.</p>`)
+		}
+	} else if c.Samples == 1 {
+		w(`<p class="muted">Only one sample was taken before the loop ended: nothing to chart.</p>`)
+	}
+	if len(c.Flat) > 0 {
+		what := "unchanged in all " + strconv.Itoa(c.Samples) + " samples"
+		if c.Samples < 2 {
+			what = "in the only sample"
+		}
+		noun := " counters "
+		if len(c.Flat) == 1 {
+			noun = " counter "
+		}
+		w(`<details><summary>` + strconv.Itoa(len(c.Flat)) + noun + esc(what) + `</summary><ul class="flat">`)
+		for _, f := range c.Flat {
+			w(`<li><code>` + esc(f.Label) + `</code> ` + esc(f.Value) + `</li>`)
+		}
+		w(`</ul></details>`)
+	}
+	if c.Stderr != "" {
+		w(`<details><summary>probe's stderr</summary><pre class="wrap">` + esc(c.Stderr) + `</pre></details>`)
+	}
+	w(`<details><summary>Full measurement (without samples)</summary>` + string(c.Rest) + `</details>`)
+}
 
 // sampleCharts flattens every numeric field of every sample (counters such
 // as counters{"sockstat.TCP.alloc": n} included, without the "counters."

@@ -2,108 +2,57 @@ package html
 
 import (
 	"encoding/json"
+	"html/template"
 	"strconv"
 	"strings"
+
+	"github.com/netconform/netconform/observation"
+	"github.com/netconform/netconform/reports"
 )
 
-// The first-datagram checks (sockets.mapped-sendto.*, sockets.inet4-sendto.*,
-// cfil.userspace-filter.*) observe per socket case a delivery count by
+// The first-datagram views (observation.ViewFirstDatagram,
+// ViewFilteredFirstDatagram) observe per socket case a delivery count by
 // datagram number, every socket's datagrams, and a content-filter
 // attribution with before/after states. Rendered generically that nests into
 // an unreadable squeezed table; a person needs, per case, what was called on
 // which socket, the datagram-number table with the losses marked, and one
-// sentence from cfil. These types mirror docs/results-schema.md ("sockets")
-// and cfil/state.go, the contract; reports does not import the check code.
-
-type dgNumber struct {
-	Number      int            `json:"number"`
-	Sent        int            `json:"sent"`
-	Delivered   int            `json:"delivered"`
-	SilentDrops int            `json:"silent_drops"`
-	Errnos      int            `json:"errnos"`
-	Late        int            `json:"late"`
-	ErrnoNames  map[string]int `json:"errno_names"`
+// sentence from cfil. The shapes are package observation's.
+func init() {
+	registerRenderer(observation.ViewFirstDatagram, renderFirstDatagram)
+	registerRenderer(observation.ViewFilteredFirstDatagram, renderFilteredFirstDatagram)
 }
 
-// dgSocket is one fresh socket of a case and what became of its datagrams.
-type dgSocket struct {
-	Index     int        `json:"index"`
-	Local     string     `json:"local"`
-	To        string     `json:"to"`
-	Datagrams []dgRecord `json:"datagrams"`
-}
-
-type dgRecord struct {
-	Number  int      `json:"number"`
-	Call    string   `json:"call"`
-	Return  *int     `json:"return"`
-	Errno   string   `json:"errno"`
-	Outcome string   `json:"outcome"`
-	Latency *float64 `json:"latency"`
-	Source  string   `json:"source"`
-}
-
-type dgCase struct {
-	Case           string     `json:"case"`
-	Family         string     `json:"family"`
-	Bound          bool       `json:"bound"`
-	Connected      bool       `json:"connected"`
-	Call           string     `json:"call"`
-	Destination    string     `json:"destination"`
-	Sockets        int        `json:"sockets"`
-	Timeout        float64    `json:"timeout"`
-	ByNumber       []dgNumber `json:"by_number"`
-	SocketRecords  []dgSocket `json:"socket_records"`
-	PeerARPReplies *int       `json:"peer_arp_replies"`
-	CFIL           *cfilView  `json:"cfil"`
-}
-
-type dgFilter struct {
-	Queue        int      `json:"queue"`
-	Hook         string   `json:"hook"`
-	Mode         string   `json:"mode"`
-	Rules        []string `json:"rules"`
-	Seen         int      `json:"seen"`
-	Accepted     int      `json:"accepted"`
-	Dropped      int      `json:"dropped"`
-	DroppedFlows []string `json:"dropped_flows"`
-}
-
-type datagramView struct {
-	Filter *dgFilter
-	Cases  []dgCase
-}
-
-func isDatagramCheck(id string) bool {
-	for _, p := range []string{"sockets.mapped-sendto.", "sockets.inet4-sendto.", "cfil.userspace-filter."} {
-		if strings.HasPrefix(id, p) {
-			return true
-		}
-	}
-	return false
-}
-
-// datagramOf reads either one case or a filter with its cases; ok is false
-// when the JSON has neither shape (then the generic rendering applies, so a
+// renderFirstDatagram draws one case; false when the JSON is not one case
+// with its datagram-number table (then the generic rendering applies, so a
 // new or old shape is still shown in full).
-func datagramOf(raw []byte) (*datagramView, bool) {
-	var wrapped struct {
-		Filter *dgFilter `json:"filter"`
-		Cases  []dgCase  `json:"cases"`
+func renderFirstDatagram(c reports.CheckResult) (template.HTML, bool) {
+	var one observation.FirstDatagram
+	if err := json.Unmarshal(c.Observations, &one); err != nil || len(one.ByNumber) == 0 {
+		return "", false
 	}
-	if err := json.Unmarshal(raw, &wrapped); err == nil && len(wrapped.Cases) > 0 {
-		for _, c := range wrapped.Cases {
-			if len(c.ByNumber) == 0 {
-				return nil, false
-			}
+	var b strings.Builder
+	writeCase(&b, &one, false)
+	return template.HTML(b.String()), true //nolint:gosec // every value goes through esc (see checkHTML)
+}
+
+// renderFilteredFirstDatagram draws the user-space filter the check put on
+// the path, then every case run through it.
+func renderFilteredFirstDatagram(c reports.CheckResult) (template.HTML, bool) {
+	var f observation.FilteredFirstDatagram
+	if err := json.Unmarshal(c.Observations, &f); err != nil || len(f.Cases) == 0 {
+		return "", false
+	}
+	for _, c := range f.Cases {
+		if len(c.ByNumber) == 0 {
+			return "", false
 		}
-		return &datagramView{Filter: wrapped.Filter, Cases: wrapped.Cases}, true
 	}
-	var one dgCase
-	if err := json.Unmarshal(raw, &one); err != nil || len(one.ByNumber) == 0 {
-		return nil, false
+	var b strings.Builder
+	writeUserFilter(&b, &f.Filter)
+	for i := range f.Cases {
+		writeCase(&b, &f.Cases[i], len(f.Cases) > 1)
 	}
-	return &datagramView{Cases: []dgCase{one}}, true
+	return template.HTML(b.String()), true //nolint:gosec // every value goes through esc (see checkHTML)
 }
 
 func ordinal(n int) string {

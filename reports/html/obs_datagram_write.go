@@ -1,26 +1,18 @@
 package html
 
 import (
+	"net/netip"
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/netconform/netconform/observation"
 )
 
-// writeDatagrams renders a first-datagram observation: the user-space filter
-// when the check put one on the path, then every case.
-func writeDatagrams(b *strings.Builder, v *datagramView) {
-	if f := v.Filter; f != nil {
-		writeUserFilter(b, f)
-	}
-	for i := range v.Cases {
-		writeCase(b, &v.Cases[i], len(v.Cases) > 1)
-	}
-}
-
-func writeUserFilter(b *strings.Builder, f *dgFilter) {
+func writeUserFilter(b *strings.Builder, f *observation.UserFilter) {
 	w := b.WriteString
 	itoa := strconv.Itoa
-	w(`<p class="line">User-space filter on the path: NFQUEUE ` + itoa(f.Queue) + ` on ` + esc(f.Hook) + `, mode <code>` + esc(f.Mode) + `</code>; it saw ` +
+	w(`<p class="line">User-space filter on the path: NFQUEUE ` + itoa(int(f.Queue)) + ` on ` + esc(f.Hook) + `, mode <code>` + esc(string(f.Mode)) + `</code>; it saw ` +
 		itoa(f.Seen) + ` packets, accepted ` + itoa(f.Accepted) + `, `)
 	if f.Dropped > 0 {
 		w(`<strong class="disagrees">dropped ` + itoa(f.Dropped) + `</strong>`)
@@ -39,7 +31,7 @@ func writeUserFilter(b *strings.Builder, f *dgFilter) {
 // writeCase: one line saying what was called on which socket, the table by
 // datagram number, the peer's ARP note, the per-socket detail folded, and
 // the content-filter attribution.
-func writeCase(b *strings.Builder, c *dgCase, titled bool) {
+func writeCase(b *strings.Builder, c *observation.FirstDatagram, titled bool) {
 	w := b.WriteString
 	w(`<div class="dgcase">`)
 	if titled {
@@ -47,7 +39,7 @@ func writeCase(b *strings.Builder, c *dgCase, titled bool) {
 	}
 	w(`<p class="line">` + caseSentence(c) + `</p>`)
 	writeByNumber(b, c)
-	if c.PeerARPReplies != nil && c.Destination == "peer" && *c.PeerARPReplies == 0 {
+	if c.Destination == observation.DestinationPeer && c.PeerARPReplies == 0 {
 		w(`<p class="disagrees wrap">The SUT never resolved the peer's address: the emulated peer answered no ARP request.</p>`)
 	}
 	writeSocketRecords(b, c)
@@ -60,7 +52,7 @@ func writeCase(b *strings.Builder, c *dgCase, titled bool) {
 // caseSentence: "sendto() on 10 fresh AF_INET6 dual-stack sockets, bound,
 // not connected, to its own address [::ffff:192.0.2.1]:34202 (socket 1);
 // window 1 s per datagram." Every value is escaped here.
-func caseSentence(c *dgCase) string {
+func caseSentence(c *observation.FirstDatagram) string {
 	call := c.Call
 	if call == "" {
 		call = "sendto"
@@ -80,22 +72,22 @@ func caseSentence(c *dgCase) string {
 	}
 	var dest string
 	switch c.Destination {
-	case "self":
+	case observation.DestinationSelf:
 		dest = "its own address"
-	case "peer":
+	case observation.DestinationPeer:
 		dest = "the peer (emulated host)"
 	default:
-		dest = esc(c.Destination)
+		dest = esc(string(c.Destination))
 	}
-	if len(c.SocketRecords) > 0 && c.SocketRecords[0].To != "" {
-		dest += ` <code>` + esc(c.SocketRecords[0].To) + `</code>`
+	if len(c.SocketRecords) > 0 && c.SocketRecords[0].To.IsValid() {
+		dest += ` <code>` + esc(c.SocketRecords[0].To.String()) + `</code>`
 		if len(c.SocketRecords) > 1 {
 			dest += ` (socket 1)`
 		}
 	}
 	s := `<strong>` + esc(call) + `()</strong> on ` + strconv.Itoa(c.Sockets) + ` fresh ` + esc(socket) + ` UDP sockets, ` + esc(bound) + `, to ` + dest
 	if c.Timeout > 0 {
-		s += `; each datagram has ` + esc(seconds(c.Timeout)) + ` to arrive`
+		s += `; each datagram has ` + esc(seconds(c.Timeout.Seconds())) + ` to arrive`
 	}
 	return s + "."
 }
@@ -104,7 +96,7 @@ func caseSentence(c *dgCase) string {
 // row where something went wrong a full-width row saying it in words: a
 // words column would be pushed off a narrow screen, and the words are the
 // point.
-func writeByNumber(b *strings.Builder, c *dgCase) {
+func writeByNumber(b *strings.Builder, c *observation.FirstDatagram) {
 	w := b.WriteString
 	itoa := strconv.Itoa
 	call := c.Call
@@ -122,7 +114,7 @@ func writeByNumber(b *strings.Builder, c *dgCase) {
 		w(`<td>` + esc(ordinal(n.Number)) + `</td><td>` + itoa(n.Sent) + `</td><td>` + itoa(n.Delivered) + `</td><td>` + itoa(n.SilentDrops) +
 			`</td><td>` + itoa(n.Errnos) + `</td><td>` + itoa(n.Late) + `</td></tr>`)
 		if bad {
-			w(`<tr class="bad words"><td colspan="6">` + esc(ordinal(n.Number)) + ` datagram: ` + numberWords(n, call, c.Timeout) + `</td></tr>`)
+			w(`<tr class="bad words"><td colspan="6">` + esc(ordinal(n.Number)) + ` datagram: ` + numberWords(n, call, c.Timeout.Seconds()) + `</td></tr>`)
 		}
 	}
 	w(`</tbody></table></div>`)
@@ -131,7 +123,7 @@ func writeByNumber(b *strings.Builder, c *dgCase) {
 // numberWords says in words what the row's numbers mean; the silent drop,
 // the seed's signature, is spelled out because a count alone hides that the
 // call reported success.
-func numberWords(n dgNumber, call string, timeout float64) string {
+func numberWords(n observation.NumberRate, call string, timeout float64) string {
 	itoa := strconv.Itoa
 	var parts []string
 	if n.SilentDrops > 0 {
@@ -163,7 +155,7 @@ func numberWords(n dgNumber, call string, timeout float64) string {
 
 // writeSocketRecords folds the per-socket detail: which local address each
 // fresh socket had and what became of each of its datagrams.
-func writeSocketRecords(b *strings.Builder, c *dgCase) {
+func writeSocketRecords(b *strings.Builder, c *observation.FirstDatagram) {
 	if len(c.SocketRecords) == 0 {
 		return
 	}
@@ -191,11 +183,11 @@ func writeSocketRecords(b *strings.Builder, c *dgCase) {
 	}
 	w(`</tr></thead><tbody>`)
 	for _, s := range c.SocketRecords {
-		w(`<tr><td>` + strconv.Itoa(s.Index) + `</td><td class="mono">` + esc(s.Local) + `</td>`)
+		w(`<tr><td>` + strconv.Itoa(s.Index) + `</td><td class="mono">` + esc(addrPortText(s.Local)) + `</td>`)
 		if !toSelf {
-			w(`<td class="mono">` + esc(s.To) + `</td>`)
+			w(`<td class="mono">` + esc(addrPortText(s.To)) + `</td>`)
 		}
-		byNum := map[int]dgRecord{}
+		byNum := map[int]observation.DatagramResult{}
 		for _, d := range s.Datagrams {
 			byNum[d.Number] = d
 		}
@@ -212,26 +204,35 @@ func writeSocketRecords(b *strings.Builder, c *dgCase) {
 	w(`</tbody></table></div></details>`)
 }
 
-func writeRecordCell(b *strings.Builder, d dgRecord) {
+// writeRecordCell: one datagram's outcome. A latency of 0 is one the file
+// does not hold (results.json omits it).
+func writeRecordCell(b *strings.Builder, d observation.DatagramResult) {
 	w := b.WriteString
-	if d.Outcome == "delivered" {
+	if d.Outcome == observation.OutcomeDelivered {
 		w(`<td>delivered`)
-		if d.Latency != nil {
-			w(` <span class="muted">` + esc(seconds(*d.Latency)) + `</span>`)
+		if d.Latency != 0 {
+			w(` <span class="muted">` + esc(seconds(d.Latency.Seconds())) + `</span>`)
 		}
 		w(`</td>`)
 		return
 	}
-	w(`<td class="badcell">` + esc(d.Outcome))
+	w(`<td class="badcell">` + esc(string(d.Outcome)))
 	if d.Errno != "" {
 		w(` <span class="mono">` + esc(d.Call) + ` ` + esc(d.Errno) + `</span>`)
-	} else if d.Outcome == "silent drop" && d.Return != nil {
-		w(` <span class="muted">(` + esc(d.Call) + ` returned ` + strconv.Itoa(*d.Return) + `)</span>`)
+	} else if d.Outcome == observation.OutcomeSilentDrop {
+		w(` <span class="muted">(` + esc(d.Call) + ` returned ` + strconv.Itoa(d.Return) + `)</span>`)
 	}
-	if d.Outcome == "late" && d.Latency != nil {
-		w(` <span class="muted">` + esc(seconds(*d.Latency)) + `</span>`)
+	if d.Outcome == observation.OutcomeLate && d.Latency != 0 {
+		w(` <span class="muted">` + esc(seconds(d.Latency.Seconds())) + `</span>`)
 	}
 	w(`</td>`)
+}
+
+func addrPortText(a netip.AddrPort) string {
+	if !a.IsValid() {
+		return ""
+	}
+	return a.String()
 }
 
 func writeLines(b *strings.Builder, label string, lines []string) {

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/netconform/netconform/check"
+	"github.com/netconform/netconform/observation"
 	"github.com/netconform/netconform/reports"
 )
 
@@ -56,8 +57,9 @@ func TestObservationRendering(t *testing.T) {
 		{"churn observations that are not an object fall back", "sockets.churn.stream6", `[1,2,3]`,
 			[]string{`<span class="inline">`}, nil},
 		{"RA order: table vs wire disagree", "ipv6.rfc8028.multi-interface",
-			`[{"ra_order":["A","B"],"source":"2001:db8:b::10","interface":"en1","prefix":"2001:db8:b::/64","expected_routers":["B"],"sent":3,"wire":[{"router":"A","link":"l1","mac":"m","frames":3}],"table":{"gateway":"fe80::b","interface":"en1"},"table_router":"B","table_agrees":false}]`,
-			[]string{"learned in order: A then B", "✗ disagrees", `<span class="hop wrong">A via l1`, "via fe80::b dev en1", `<tr class="bad">`}, nil},
+			`[{"ra_order":["A","B"],"source":"2001:db8:b::10","interface":"en1","prefix":"2001:db8:b::/64","expected_routers":["B"],"sent":3,"wire":[{"router":"A","link":"l1","mac":"m","frames":3,"wrong":true,"why":"router A did not advertise the prefix of source 2001:db8:b::10 (2001:db8:b::/64); router B did"}],"table":{"gateway":"fe80::b","interface":"en1"},"table_router":"B","table_agrees":false}]`,
+			[]string{"learned in order: A then B", "✗ disagrees", `<span class="hop wrong">A via l1`, "via fe80::b dev en1", `<tr class="bad">`,
+				`<span class="why">router A did not advertise the prefix of source 2001:db8:b::10 (2001:db8:b::/64); router B did</span>`}, nil},
 		{"RA rule 5.5 rows are destinations", "ipv6.rfc6724.rule5-5",
 			`[{"ra_order":["B"],"destination":"2001:db8:ff::1","near":"2001:db8:b::/64","source":"2001:db8:b::10","source_routers":["B"],"sent":1,"wire":[{"router":"B","link":"l","mac":"m","frames":1}],"table_agrees":true}]`,
 			[]string{"<th>destination</th>", "2001:db8:ff::1", "✓ agrees"}, []string{`class="bad"`}},
@@ -116,5 +118,86 @@ func TestRelHref(t *testing.T) {
 		if got, _ := RelHref(tt.from, tt.to); got != tt.want {
 			t.Errorf("RelHref(%s, %s) = %s, want %s", tt.from, tt.to, got, tt.want)
 		}
+	}
+}
+
+// TestViewDispatch: the renderer is chosen by the view the result carries;
+// a result without one (a file older than views) by the view its check had
+// then, by id, so old files render as before; a view with no renderer, or
+// observations without the view's shape, get the generic rendering.
+func TestViewDispatch(t *testing.T) {
+	hops := `[{"ra_order":["a"],"source":"2001:db8:a::1","interface":"sut0","prefix":"2001:db8:a::/64","expected_routers":["a"],"sent":3,
+	  "wire":[{"router":"a","link":"l0","mac":"02:00:00:00:0a:01","frames":3}],"table_agrees":true}]`
+	churn := `{"iterations":7,"config":{"count":7}}`
+	tests := []struct {
+		name, id, view, obs string
+		want                string // the view that drew it, "" = generic
+	}{
+		{"new file: the view names the renderer, whatever the id", "ipv6.rfc4191.something-new", observation.ViewFirstHops, hops, observation.ViewFirstHops},
+		{"new file: the view wins over an id that once meant another", "sockets.churn.stream6", observation.ViewFirstHops, hops, observation.ViewFirstHops},
+		{"old file: no view, the id gives the view it had", "ipv6.rfc8028.same-link", "", hops, observation.ViewFirstHops},
+		{"old file: churn by id", "sockets.churn.dgram6", "", churn, observation.ViewChurn},
+		{"old file: rule 5.5 by its id", "ipv6.rfc6724.rule5-5", "", strings.ReplaceAll(hops, `"source"`, `"destination"`), observation.ViewRule55},
+		{"no view, an id no old check had: generic", "ipv6.rfc8028x.other", "", hops, ""},
+		{"a view without a renderer: generic", "x.y", "no-such-view", hops, ""},
+		{"the view's shape is not there: generic", "x.y", observation.ViewChurn, hops, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o := observations(reports.CheckResult{Result: check.Result{ID: tt.id, View: tt.view, Verdict: check.Pass, Observations: []byte(tt.obs)}})
+			if o.View != tt.want || o.HTML == "" {
+				t.Errorf("drawn by view %q (%d bytes), want %q", o.View, len(o.HTML), tt.want)
+			}
+		})
+	}
+}
+
+// TestHopMarksAreTheJudges: the page marks exactly the hops the check's
+// judge marked, with its words, and never judges a hop itself: a source
+// whose prefix no router advertised is wrong when the judge says so; a hop
+// to a router outside the expected ones that the judge left unmarked stays
+// unmarked. A failing result from a file older than the marks says where
+// the wrong hops are named instead.
+func TestHopMarksAreTheJudges(t *testing.T) {
+	row := func(expected, wire string) string {
+		return `[{"ra_order":["a","b"],"source":"2001:db8:c::1","interface":"sut0","prefix":"2001:db8:c::/64","expected_routers":` + expected +
+			`,"sent":3,"wire":[` + wire + `],"table_router":"a","table_agrees":true}]`
+	}
+	tests := []struct {
+		name, view string
+		verdict    check.Verdict
+		obs        string
+		want, not  []string
+	}{
+		{"no router advertised the source's prefix: marked by the judge", observation.ViewFirstHops, check.Fail,
+			row(`[]`, `{"router":"a","link":"l0","mac":"m","frames":3,"wrong":true,"why":"no router advertised the prefix of source 2001:db8:c::1 (2001:db8:c::/64)"}`),
+			[]string{`<span class="hop wrong">a via l0`, "no router advertised the prefix of source 2001:db8:c::1", `<tr class="bad">`}, []string{"older than the marks"}},
+		{"a hop the judge did not mark stays unmarked", observation.ViewFirstHops, check.Pass,
+			row(`["b"]`, `{"router":"a","link":"l0","mac":"m","frames":3}`),
+			[]string{`<span class="hop">a via l0`}, []string{"hop wrong", `class="why"`, `<tr class="bad">`}},
+		{"old file, failing, no marks: the note", "", check.Fail,
+			row(`["b"]`, `{"router":"a","link":"l0","mac":"m","frames":3}`),
+			[]string{"older than the marks on wrong hops", `<span class="hop">a via l0`}, []string{"hop wrong"}},
+		{"old file, passing: no note", "", check.Pass,
+			row(`["a"]`, `{"router":"a","link":"l0","mac":"m","frames":3}`),
+			nil, []string{"older than the marks"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o := observations(reports.CheckResult{Result: check.Result{ID: "ipv6.rfc8028.same-link", View: tt.view, Verdict: tt.verdict, Observations: []byte(tt.obs)}})
+			if o.View != observation.ViewFirstHops {
+				t.Fatalf("drawn by view %q", o.View)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(string(o.HTML), w) {
+					t.Errorf("lacks %q", w)
+				}
+			}
+			for _, n := range tt.not {
+				if strings.Contains(string(o.HTML), n) {
+					t.Errorf("has %q", n)
+				}
+			}
+		})
 	}
 }

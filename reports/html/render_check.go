@@ -19,8 +19,21 @@ func checkHTML(c *checkView) template.HTML {
 	var b strings.Builder
 	b.Grow(4096)
 	vc := verdictClass(c.Verdict)
+	b.WriteString(`<section class="check c-` + vc + `" id="` + esc(c.Anchor) + `">` + "\n")
+	writeCheckHead(&b, c, vc)
+	writeCheckMeta(&b, c)
+	b.WriteString("<details open><summary>Observations</summary>\n")
+	writeObservations(&b, &c.Obs)
+	b.WriteString("</details>\n")
+	writeEvidenceList(&b, c.Evidence)
+	b.WriteString("</section>\n")
+	return template.HTML(b.String()) //nolint:gosec // see the rules above
+}
+
+// writeCheckHead: the verdict's badges, the id, whether it was expected,
+// the title and the reason.
+func writeCheckHead(b *strings.Builder, c *checkView, vc string) {
 	w := b.WriteString
-	w(`<section class="check c-` + vc + `" id="` + esc(c.Anchor) + `">` + "\n")
 	w(`<div class="check-head"><span class="badge v-` + vc + `">` + esc(string(c.Verdict)) + `</span>`)
 	if c.NotRun {
 		w(`<span class="badge v-error notrun">never ran</span>`)
@@ -48,6 +61,12 @@ func checkHTML(c *checkView) template.HTML {
 	} else {
 		w(`<p class="reason">` + esc(c.Reason) + "</p>\n")
 	}
+}
+
+// writeCheckMeta: verdict, expectation and known failure, repetitions,
+// spec, labels, duration and the bug link.
+func writeCheckMeta(b *strings.Builder, c *checkView) {
+	w := b.WriteString
 	w(`<dl class="meta"><dt>verdict</dt><dd>` + esc(string(c.Verdict)) + `</dd><dt>expected</dt><dd>` + esc(string(c.Expected)))
 	if k := c.Known; k != nil {
 		bug := k.Bug
@@ -75,22 +94,23 @@ func checkHTML(c *checkView) template.HTML {
 	if c.BugURL != "" {
 		w(`<dt>bug</dt><dd><a href="` + esc(c.BugURL) + `">` + esc(c.BugURL) + `</a></dd>`)
 	}
-	w("</dl>\n<details open><summary>Observations</summary>\n")
-	writeObservations(&b, &c.Obs)
-	w("</details>\n")
-	if len(c.Evidence) > 0 {
-		w(`<h4>Evidence</h4><ul class="tight evidence">`)
-		for _, e := range c.Evidence {
-			if e.Exists {
-				w(`<li><a href="` + esc(e.Href) + `">` + esc(e.Path) + `</a></li>`)
-			} else {
-				w(`<li class="missing"><code>` + esc(e.Path) + `</code> (missing)</li>`)
-			}
-		}
-		w("</ul>\n")
+	w("</dl>\n")
+}
+
+func writeEvidenceList(b *strings.Builder, evidence []evidenceLink) {
+	if len(evidence) == 0 {
+		return
 	}
-	w("</section>\n")
-	return template.HTML(b.String()) //nolint:gosec // see the rules above
+	w := b.WriteString
+	w(`<h4>Evidence</h4><ul class="tight evidence">`)
+	for _, e := range evidence {
+		if e.Exists {
+			w(`<li><a href="` + esc(e.Href) + `">` + esc(e.Path) + `</a></li>`)
+		} else {
+			w(`<li class="missing"><code>` + esc(e.Path) + `</code> (missing)</li>`)
+		}
+	}
+	w("</ul>\n")
 }
 
 // verdictClass maps a verdict to a CSS class from a closed set, so a verdict
@@ -109,128 +129,10 @@ func writeObservations(b *strings.Builder, o *obsView) {
 		b.WriteString(`<p class="muted">No observations recorded.</p>`)
 	case o.Invalid != "":
 		b.WriteString(`<p class="muted">Observations are not valid JSON; shown as text:</p><pre>` + esc(o.Invalid) + `</pre>`)
-	case o.RA != nil:
-		for i := range o.RA {
-			writeRATable(b, &o.RA[i])
-		}
-	case o.Churn != nil:
-		writeChurn(b, o.Churn)
-	case o.Dgram != nil:
-		writeDatagrams(b, o.Dgram)
 	default:
-		b.WriteString(string(o.Generic))
+		b.WriteString(string(o.HTML))
 	}
 	b.WriteByte('\n')
-}
-
-func writeRATable(b *strings.Builder, t *raTable) {
-	w := b.WriteString
-	w(`<h4>Router Advertisements learned in order: ` + esc(t.Order) + `</h4><div class="scroll"><table class="ra"><thead><tr>`)
-	if t.Rule55 {
-		w(`<th>destination</th><th>near</th><th>source chosen</th><th>source's routers</th>`)
-	} else {
-		w(`<th>source</th><th>interface</th><th>prefix</th><th>advertised by</th>`)
-	}
-	w(`<th>sent</th><th>wire: where it went</th><th>routing table claims</th><th>table vs wire</th></tr></thead><tbody>`)
-	for _, r := range t.Rows {
-		if r.WrongWire || (r.HasAgrees && !r.Agrees) {
-			w(`<tr class="bad">`)
-		} else {
-			w(`<tr>`)
-		}
-		if t.Rule55 {
-			w(`<td class="mono">` + esc(r.Destination) + `</td><td class="mono">` + esc(r.Near) + `</td><td class="mono">` + esc(r.Source) + `</td>`)
-		} else {
-			w(`<td class="mono">` + esc(r.Source) + `</td><td class="mono">` + esc(r.Interface) + `</td><td class="mono">` + esc(r.Prefix) + `</td>`)
-		}
-		w(`<td>` + esc(orDash(strings.Join(r.Expected, ", "))) + `</td><td>` + esc(r.Sent))
-		for _, e := range r.SendErrors {
-			w(`<br><span class="disagrees">` + esc(e) + `</span>`)
-		}
-		w(`</td><td>`)
-		for _, h := range r.Wire {
-			router := h.Router
-			if router == "" {
-				router = "unknown MAC"
-			}
-			if h.Wrong {
-				w(`<span class="hop wrong">`)
-			} else {
-				w(`<span class="hop">`)
-			}
-			w(esc(router) + ` via ` + esc(h.Link) + ` <span class="mono muted">` + esc(h.MAC) + `</span>: ` + esc(h.Frames) + ` frames`)
-			if h.Wrong {
-				w(` ✗`)
-			}
-			w(`</span>`)
-		}
-		if len(r.Wire) == 0 {
-			w(`<span class="muted">nothing seen</span>`)
-		}
-		w(`</td><td><span class="mono">` + esc(r.Table) + `</span>`)
-		if r.TableError != "" {
-			w(`<br><span class="disagrees">` + esc(r.TableError) + `</span>`)
-		}
-		if r.TableRouter != "" {
-			w(`<br>router: ` + esc(r.TableRouter))
-		}
-		w(`</td><td>`)
-		switch {
-		case !r.HasAgrees:
-			w("–")
-		case r.Agrees:
-			w(`<span class="agrees">✓ agrees</span>`)
-		default:
-			w(`<span class="disagrees">✗ disagrees</span>`)
-		}
-		w("</td></tr>\n")
-	}
-	w("</tbody></table></div>\n")
-}
-
-func writeChurn(b *strings.Builder, c *churnView) {
-	w := b.WriteString
-	w(`<ul class="facts">`)
-	for _, f := range c.Facts {
-		if f.Bad {
-			w(`<li class="bad">`)
-		} else {
-			w(`<li>`)
-		}
-		w(`<strong>` + esc(f.Label) + `</strong>: ` + esc(f.Value) + `</li>`)
-	}
-	w("</ul>\n")
-	if len(c.Charts) > 0 {
-		w(`<h4>Counters that moved, against iteration</h4><div class="charts">`)
-		for i := range c.Charts {
-			writeChart(b, &c.Charts[i])
-		}
-		w("</div>\n")
-		if c.Hidden > 0 {
-			w(`<p class="more">` + strconv.Itoa(c.Hidden) + ` more counters moved; their samples are in the measurement below and in results.json.</p>`)
-		}
-	} else if c.Samples == 1 {
-		w(`<p class="muted">Only one sample was taken before the loop ended: nothing to chart.</p>`)
-	}
-	if len(c.Flat) > 0 {
-		what := "unchanged in all " + strconv.Itoa(c.Samples) + " samples"
-		if c.Samples < 2 {
-			what = "in the only sample"
-		}
-		noun := " counters "
-		if len(c.Flat) == 1 {
-			noun = " counter "
-		}
-		w(`<details><summary>` + strconv.Itoa(len(c.Flat)) + noun + esc(what) + `</summary><ul class="flat">`)
-		for _, f := range c.Flat {
-			w(`<li><code>` + esc(f.Label) + `</code> ` + esc(f.Value) + `</li>`)
-		}
-		w(`</ul></details>`)
-	}
-	if c.Stderr != "" {
-		w(`<details><summary>probe's stderr</summary><pre class="wrap">` + esc(c.Stderr) + `</pre></details>`)
-	}
-	w(`<details><summary>Full measurement (without samples)</summary>` + string(c.Rest) + `</details>`)
 }
 
 // writeChart draws one series. Coordinates are numbers formatted by chart.go;

@@ -44,44 +44,9 @@ func compareProfiles(a, b string) int {
 // buildDocument merges the runs into the matrix; place decides where each
 // run's report.html is (see reportPlacer).
 func buildDocument(title string, runs []loaded, skipped []Problem, place reportPlacer) (*Document, []column) {
-	sort.SliceStable(runs, func(i, j int) bool {
-		a, b := runs[i].r, runs[j].r
-		if c := CompareReleases(a.Release, b.Release); c != 0 {
-			return c < 0
-		}
-		if c := compareProfiles(a.Run.Profile, b.Run.Profile); c != 0 {
-			return c < 0
-		}
-		if !a.Run.Start.Equal(b.Run.Start) {
-			return a.Run.Start.Before(b.Run.Start)
-		}
-		if a.Run.ID != b.Run.ID {
-			return a.Run.ID < b.Run.ID
-		}
-		return runs[i].file < runs[j].file
-	})
+	sortRuns(runs)
 	cols := groupColumns(runs, place)
-
-	// Every check seen anywhere is a row; title, spec and labels come from
-	// the newest release that has the check.
-	rows := map[string]*Check{}
-	for _, c := range cols {
-		for _, ix := range c.idx {
-			for id, cr := range ix {
-				row, ok := rows[id]
-				if !ok {
-					row = &Check{ID: id}
-					rows[id] = row
-				}
-				row.Title, row.Spec, row.Labels = cr.Title, cr.Spec, cr.Labels
-			}
-		}
-	}
-	ids := make([]string, 0, len(rows))
-	for id := range rows {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
+	rows, ids := checkRows(cols)
 
 	doc := &Document{Schema: DocumentSchema, SchemaVersion: DocumentSchemaVersion, Title: title,
 		Skipped: skipped, Regressions: []Transition{}, Fixes: []Transition{}, Flaky: []Flaky{}, Disagreements: []Disagreement{}}
@@ -110,6 +75,51 @@ func buildDocument(title string, runs []loaded, skipped []Problem, place reportP
 		doc.Checks = append(doc.Checks, *row)
 	}
 	return doc, cols
+}
+
+// sortRuns orders the runs by release, then profile, start, run id and
+// file.
+func sortRuns(runs []loaded) {
+	sort.SliceStable(runs, func(i, j int) bool {
+		a, b := runs[i].r, runs[j].r
+		if c := CompareReleases(a.Release, b.Release); c != 0 {
+			return c < 0
+		}
+		if c := compareProfiles(a.Run.Profile, b.Run.Profile); c != 0 {
+			return c < 0
+		}
+		if !a.Run.Start.Equal(b.Run.Start) {
+			return a.Run.Start.Before(b.Run.Start)
+		}
+		if a.Run.ID != b.Run.ID {
+			return a.Run.ID < b.Run.ID
+		}
+		return runs[i].file < runs[j].file
+	})
+}
+
+// checkRows makes every check seen anywhere a row, with the ids sorted;
+// title, spec and labels come from the newest release that has the check.
+func checkRows(cols []column) (map[string]*Check, []string) {
+	rows := map[string]*Check{}
+	for _, c := range cols {
+		for _, ix := range c.idx {
+			for id, cr := range ix {
+				row, ok := rows[id]
+				if !ok {
+					row = &Check{ID: id}
+					rows[id] = row
+				}
+				row.Title, row.Spec, row.Labels = cr.Title, cr.Spec, cr.Labels
+			}
+		}
+	}
+	ids := make([]string, 0, len(rows))
+	for id := range rows {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	return rows, ids
 }
 
 func groupColumns(runs []loaded, place reportPlacer) []column {
@@ -267,10 +277,48 @@ var outName = [...]string{outPass: "pass", outFail: "fail", outMixed: StateMixed
 //
 // It also fills the row's history per OS and profile and marks the cells.
 func walkSeries(row *Check, cols []column) (regs, fixes []Transition, flaky []Flaky) {
-	type series struct {
-		os, profile string
-		cols        []int // every column of the pair, in order
+	for _, s := range seriesOf(cols) {
+		dec, outs, ranHere := s.decided(row)
+		if !ranHere {
+			continue
+		}
+		h := OSHistory{OS: s.os, Profile: s.profile, Status: StatusUndecided}
+		if len(dec) == 0 {
+			row.History = append(row.History, h)
+			continue
+		}
+		h.lastGoodFirstBad(cols, dec, outs)
+		from, to, ok := oneChange(outs)
+		switch {
+		case ok && from < 0: // stable
+		case ok:
+			t := s.transition(row.ID, cols, dec[from], dec[to])
+			if outs[to] == outFail {
+				regs = append(regs, t)
+				row.Cells[dec[to]].Mark = "regressed"
+			} else {
+				fixes = append(fixes, t)
+				row.Cells[dec[to]].Mark = "fixed"
+			}
+		default:
+			flaky = append(flaky, s.flaky(row, cols, dec, outs))
+			h.Flaky = true
+		}
+		row.History = append(row.History, h)
 	}
+	if row.History == nil {
+		row.History = []OSHistory{}
+	}
+	return regs, fixes, flaky
+}
+
+// series is the columns of one OS and profile, in order.
+type series struct {
+	os, profile string
+	cols        []int // every column of the pair, in order
+}
+
+func seriesOf(cols []column) []*series {
 	var order []*series
 	byKey := map[[2]string]*series{}
 	for i, c := range cols {
@@ -283,96 +331,84 @@ func walkSeries(row *Check, cols []column) (regs, fixes []Transition, flaky []Fl
 		}
 		s.cols = append(s.cols, i)
 	}
-	for _, s := range order {
-		ranHere := false
-		var dec []int // deciding columns
-		var outs []int
-		for _, i := range s.cols {
-			if row.Cells[i].State != StateMissing {
-				ranHere = true
-			}
-			if o, ok := outcome(&row.Cells[i]); ok {
-				dec = append(dec, i)
-				outs = append(outs, o)
-			}
-		}
-		if !ranHere {
-			continue
-		}
-		h := OSHistory{OS: s.os, Profile: s.profile, Status: StatusUndecided}
-		if len(dec) == 0 {
-			row.History = append(row.History, h)
-			continue
-		}
-		// last good / first bad, as a bisection would use them: mixed
-		// releases neither pass nor start a run of failures.
-		lastPass, firstBad := -1, -1
-		for k, i := range dec {
-			switch outs[k] {
-			case outPass:
-				lastPass, firstBad = i, -1
-			case outFail:
-				if firstBad < 0 {
-					firstBad = i
-				}
-			}
-		}
-		switch outs[len(outs)-1] {
-		case outPass:
-			h.Status = string(check.Pass)
-		case outFail:
-			h.Status = string(check.Fail)
-			h.FirstBad = cols[firstBad].rel.ID
-		case outMixed:
-			h.Status = StatusFlaky
-		}
-		if lastPass >= 0 {
-			h.LastGood = cols[lastPass].rel.ID
-		}
+	return order
+}
 
-		from, to, ok := oneChange(outs)
-		switch {
-		case ok && from < 0: // stable
-		case ok:
-			t := Transition{Check: row.ID, OS: s.os, Profile: s.profile, From: cols[dec[from]].rel.ID, To: cols[dec[to]].rel.ID}
-			for _, i := range s.cols {
-				if i > dec[from] && i < dec[to] {
-					t.Between = append(t.Between, cols[i].rel.ID)
-				}
-			}
-			if outs[to] == outFail {
-				regs = append(regs, t)
-				row.Cells[dec[to]].Mark = "regressed"
-			} else {
-				fixes = append(fixes, t)
-				row.Cells[dec[to]].Mark = "fixed"
-			}
-		default:
-			f := Flaky{Check: row.ID, OS: s.os, Profile: s.profile, From: cols[dec[0]].rel.ID, To: cols[dec[len(dec)-1]].rel.ID,
-				Releases: len(dec), Latest: outName[outs[len(outs)-1]]}
-			for k, i := range dec {
-				t := row.Cells[i].Tally
-				f.Runs += t.Pass + t.Fail
-				f.Failures += t.Fail
-				if outs[k] != outPass {
-					f.FailedReleases++
-				}
-				if k > 0 && outs[k] != outs[k-1] {
-					f.Changes++
-				}
-			}
-			if f.Runs > 0 {
-				f.Rate = float64(f.Failures) / float64(f.Runs)
-			}
-			flaky = append(flaky, f)
-			h.Flaky = true
+// decided returns the series' deciding columns with their outcomes, and
+// whether the check ran in the series at all.
+func (s *series) decided(row *Check) (dec, outs []int, ranHere bool) {
+	for _, i := range s.cols {
+		if row.Cells[i].State != StateMissing {
+			ranHere = true
 		}
-		row.History = append(row.History, h)
+		if o, ok := outcome(&row.Cells[i]); ok {
+			dec = append(dec, i)
+			outs = append(outs, o)
+		}
 	}
-	if row.History == nil {
-		row.History = []OSHistory{}
+	return dec, outs, ranHere
+}
+
+// lastGoodFirstBad sets the status from the latest outcome, and the last
+// good and first bad release as a bisection would use them: mixed releases
+// neither pass nor start a run of failures.
+func (h *OSHistory) lastGoodFirstBad(cols []column, dec, outs []int) {
+	lastPass, firstBad := -1, -1
+	for k, i := range dec {
+		switch outs[k] {
+		case outPass:
+			lastPass, firstBad = i, -1
+		case outFail:
+			if firstBad < 0 {
+				firstBad = i
+			}
+		}
 	}
-	return regs, fixes, flaky
+	switch outs[len(outs)-1] {
+	case outPass:
+		h.Status = string(check.Pass)
+	case outFail:
+		h.Status = string(check.Fail)
+		h.FirstBad = cols[firstBad].rel.ID
+	case outMixed:
+		h.Status = StatusFlaky
+	}
+	if lastPass >= 0 {
+		h.LastGood = cols[lastPass].rel.ID
+	}
+}
+
+// transition is the change from column from to column to, with the
+// releases between them that did not decide.
+func (s *series) transition(checkID string, cols []column, from, to int) Transition {
+	t := Transition{Check: checkID, OS: s.os, Profile: s.profile, From: cols[from].rel.ID, To: cols[to].rel.ID}
+	for _, i := range s.cols {
+		if i > from && i < to {
+			t.Between = append(t.Between, cols[i].rel.ID)
+		}
+	}
+	return t
+}
+
+// flaky is the series' flakiness: its releases, runs, failures and rate.
+func (s *series) flaky(row *Check, cols []column, dec, outs []int) Flaky {
+	f := Flaky{Check: row.ID, OS: s.os, Profile: s.profile, From: cols[dec[0]].rel.ID, To: cols[dec[len(dec)-1]].rel.ID,
+		Releases: len(dec), Latest: outName[outs[len(outs)-1]]}
+	for k, i := range dec {
+		t := row.Cells[i].Tally
+		f.Runs += t.Pass + t.Fail
+		f.Failures += t.Fail
+		if outs[k] != outPass {
+			f.FailedReleases++
+		}
+		if k > 0 && outs[k] != outs[k-1] {
+			f.Changes++
+		}
+	}
+	if f.Runs > 0 {
+		f.Rate = float64(f.Failures) / float64(f.Runs)
+	}
+	return f
 }
 
 // oneChange reads a series of outcomes. ok with from < 0: stable (one pure

@@ -185,17 +185,44 @@ func percent(f float64) string {
 	return strconv.FormatFloat(100*f, 'f', 1, 64) + "%"
 }
 
+// pageIndex finds a release or a run of the document by id while the view
+// is built.
+type pageIndex struct {
+	rel map[string]Release
+	run map[string]Run // by release id + "\x00" + run id
+}
+
+func (ix pageIndex) runOf(release, run string) Run { return ix.run[release+"\x00"+run] }
+
+// label is how a release is named in the page: OS, version and build.
+func (ix pageIndex) label(id string) string {
+	if r, ok := ix.rel[id]; ok {
+		return osLabel(r.OS) + " " + releaseLabel(r)
+	}
+	return id
+}
+
 func newPageView(doc *Document) *pageView {
 	v := &pageView{CSS: html.StyleSheet(), Script: template.JS(filterScript), CSP: csp, Doc: doc}
-	relByID := map[string]Release{}
-	runByKey := map[string]Run{}
+	ix := v.addColumns(doc)
+	v.addRows(doc, ix)
+	v.Regressions, v.Fixes = transitionViews(doc, ix, doc.Regressions), transitionViews(doc, ix, doc.Fixes)
+	v.Flaky = flakyViews(doc, ix)
+	v.Disagreements = disagreementViews(doc, ix)
+	return v
+}
+
+// addColumns heads the matrix: one column per release and profile, grouped
+// by OS and (with several profiles) by release.
+func (v *pageView) addColumns(doc *Document) pageIndex {
+	ix := pageIndex{rel: map[string]Release{}, run: map[string]Run{}}
 	profiles := map[string]bool{}
 	for _, r := range doc.Releases {
 		profiles[r.Profile] = true
 	}
 	v.MultiProfile = len(profiles) > 1
 	for _, r := range doc.Releases {
-		relByID[r.ID] = r
+		ix.rel[r.ID] = r
 		v.NumRuns += len(r.Runs)
 		if n := len(v.OSGroups); n > 0 && v.OSGroups[n-1].OS == r.OS {
 			v.OSGroups[n-1].Span++
@@ -215,15 +242,15 @@ func newPageView(doc *Document) *pageView {
 		}
 		v.Columns = append(v.Columns, columnView{ID: r.ID, OS: r.OS, Label: clip(releaseLabel(r), 32), Title: title, Profile: clip(profileLabel(r.Profile), 24)})
 		for _, run := range r.Runs {
-			runByKey[r.ID+"\x00"+run.ID] = run
+			ix.run[r.ID+"\x00"+run.ID] = run
 		}
 	}
-	label := func(id string) string {
-		if r, ok := relByID[id]; ok {
-			return osLabel(r.OS) + " " + releaseLabel(r)
-		}
-		return id
-	}
+	return ix
+}
+
+// addRows adds one row per check: its history per OS and profile, and a
+// cell per column with the runs' verdicts; and the labels to filter by.
+func (v *pageView) addRows(doc *Document, ix pageIndex) {
 	flakyOf := make(map[[3]string]*Flaky, len(doc.Flaky))
 	for i := range doc.Flaky {
 		f := &doc.Flaky[i]
@@ -237,7 +264,7 @@ func newPageView(doc *Document) *pageView {
 		row := rowView{ID: c.ID, Labels: strings.Join(c.Labels, " ")}
 		flakySeries := map[[2]string]bool{}
 		for _, h := range c.History {
-			row.History = append(row.History, historyText(h, label, v.MultiProfile, flakyOf[[3]string{c.ID, h.OS, h.Profile}]))
+			row.History = append(row.History, historyText(h, ix.label, v.MultiProfile, flakyOf[[3]string{c.ID, h.OS, h.Profile}]))
 			if h.Flaky {
 				flakySeries[[2]string{h.OS, h.Profile}] = true
 			}
@@ -246,7 +273,7 @@ func newPageView(doc *Document) *pageView {
 			rel := doc.Releases[i]
 			cv := cellView{OS: rel.OS, State: cell.State, Mark: cell.Mark, Flaky: flakySeries[[2]string{rel.OS, rel.Profile}]}
 			for _, r := range cell.Runs {
-				run := runByKey[cell.Release+"\x00"+r.Run]
+				run := ix.runOf(cell.Release, r.Run)
 				cv.Runs = append(cv.Runs, runView{Verdict: r.Verdict, Text: runText(r), Href: runHref(r, run, c.ID), Title: runTitle(r, run),
 					Flaky: r.Flaky, NotRun: r.NotRun})
 			}
@@ -259,61 +286,73 @@ func newPageView(doc *Document) *pageView {
 		v.Labels = append(v.Labels, l)
 	}
 	sort.Strings(v.Labels)
+}
 
-	cellRuns := func(check, rel, profile string) []CellRun {
-		// A few transitions per report: a scan is fine.
-		for _, c := range doc.Checks {
-			if c.ID != check {
-				continue
-			}
-			for _, cell := range c.Cells {
-				if cell.Release == rel && cell.Profile == profile {
-					return cell.Runs
-				}
+// cellRuns are the runs of a check in one release and profile.
+func cellRuns(doc *Document, check, rel, profile string) []CellRun {
+	// A few transitions per report: a scan is fine.
+	for _, c := range doc.Checks {
+		if c.ID != check {
+			continue
+		}
+		for _, cell := range c.Cells {
+			if cell.Release == rel && cell.Profile == profile {
+				return cell.Runs
 			}
 		}
-		return nil
 	}
-	trans := func(ts []Transition) []transitionView {
-		var out []transitionView
-		for _, t := range ts {
-			tv := transitionView{Transition: t, OSLabel: osLabel(t.OS)}
-			tv.From, tv.To, tv.Profile = label(t.From), label(t.To), profileLabel(t.Profile)
-			tv.Between = make([]string, len(t.Between)) // the document's slice stays ids
-			for i, b := range t.Between {
-				tv.Between[i] = label(b)
-			}
-			for _, r := range cellRuns(t.Check, t.To, t.Profile) {
-				if r.Report != "" {
-					tv.Links = append(tv.Links, linkView{Href: runHref(r, runByKey[t.To+"\x00"+r.Run], t.Check), Label: "run " + r.Run})
-				}
-			}
-			out = append(out, tv)
+	return nil
+}
+
+// transitionViews names the releases of regressions or fixes and links the
+// runs that show them.
+func transitionViews(doc *Document, ix pageIndex, ts []Transition) []transitionView {
+	var out []transitionView
+	for _, t := range ts {
+		tv := transitionView{Transition: t, OSLabel: osLabel(t.OS)}
+		tv.From, tv.To, tv.Profile = ix.label(t.From), ix.label(t.To), profileLabel(t.Profile)
+		tv.Between = make([]string, len(t.Between)) // the document's slice stays ids
+		for i, b := range t.Between {
+			tv.Between[i] = ix.label(b)
 		}
-		return out
+		for _, r := range cellRuns(doc, t.Check, t.To, t.Profile) {
+			if r.Report != "" {
+				tv.Links = append(tv.Links, linkView{Href: runHref(r, ix.runOf(t.To, r.Run), t.Check), Label: "run " + r.Run})
+			}
+		}
+		out = append(out, tv)
 	}
-	v.Regressions, v.Fixes = trans(doc.Regressions), trans(doc.Fixes)
+	return out
+}
+
+func flakyViews(doc *Document, ix pageIndex) []flakyView {
+	var out []flakyView
 	for _, f := range doc.Flaky {
-		fv := flakyView{Flaky: f, OSLabel: osLabel(f.OS), FromLabel: label(f.From), ToLabel: label(f.To),
+		fv := flakyView{Flaky: f, OSLabel: osLabel(f.OS), FromLabel: ix.label(f.From), ToLabel: ix.label(f.To),
 			Rate:           "fail " + strconv.Itoa(f.Failures) + " of " + strconv.Itoa(f.Runs) + " (" + percent(f.Rate) + ")",
 			FailedReleases: strconv.Itoa(f.FailedReleases) + " of " + strconv.Itoa(f.Releases),
 			Latest:         latestText(f.Latest)}
 		fv.Profile = profileLabel(f.Profile) // the view's copy; the document keeps the file's value
-		v.Flaky = append(v.Flaky, fv)
+		out = append(out, fv)
 	}
+	return out
+}
+
+func disagreementViews(doc *Document, ix pageIndex) []disagreementView {
+	var out []disagreementView
 	for _, d := range doc.Disagreements {
-		dv := disagreementView{Check: d.Check, Release: label(d.Release), OS: relByID[d.Release].OS, Profile: profileLabel(d.Profile), Tally: d.Tally.String()}
+		dv := disagreementView{Check: d.Check, Release: ix.label(d.Release), OS: ix.rel[d.Release].OS, Profile: profileLabel(d.Profile), Tally: d.Tally.String()}
 		for _, r := range d.Runs {
-			run := runByKey[d.Release+"\x00"+r.Run]
+			run := ix.runOf(d.Release, r.Run)
 			text := runText(r)
 			if r.Repetitions != nil {
 				text = r.Repetitions.String()
 			}
 			dv.Runs = append(dv.Runs, disRunView{Run: r.Run, Verdict: r.Verdict, Text: text, Href: runHref(r, run, d.Check), Machine: machine(run), NotRun: r.NotRun})
 		}
-		v.Disagreements = append(v.Disagreements, dv)
+		out = append(out, dv)
 	}
-	return v
+	return out
 }
 
 func latestText(o string) string {

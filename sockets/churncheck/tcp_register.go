@@ -7,6 +7,7 @@ import (
 	"github.com/netconform/netconform/check"
 	"github.com/netconform/netconform/config"
 	"github.com/netconform/netconform/harness"
+	"github.com/netconform/netconform/observation"
 	"github.com/netconform/netconform/sockets/tcpchurn"
 )
 
@@ -18,7 +19,7 @@ func init() {
 		for _, family := range tcpchurn.Families {
 			catalog.Register(catalog.Entry{
 				Descriptor: check.Descriptor{ID: tcpchurn.CheckID(pattern, family), Title: tcpchurn.Title(pattern, family),
-					Spec: tcpchurn.Spec, Suite: "sockets", Labels: []string{"sockets", "churn", "tcp"}},
+					Spec: tcpchurn.Spec, Suite: "sockets", Labels: []string{"sockets", "churn", "tcp"}, View: observation.ViewTCPChurn},
 				Proofs: tcpProofs(pattern),
 				Run: func(ctx context.Context, env *harness.Env) check.Result {
 					p := env.Params.Sockets
@@ -31,7 +32,7 @@ func init() {
 	}
 	catalog.Register(catalog.Entry{
 		Descriptor: check.Descriptor{ID: tcpchurn.RSTCheckID, Title: tcpchurn.Title(tcpchurn.RST, ""),
-			Spec: tcpchurn.RSTSpec, Suite: "sockets", Labels: []string{"sockets", "tcp"}},
+			Spec: tcpchurn.RSTSpec, Suite: "sockets", Labels: []string{"sockets", "tcp"}, View: observation.ViewTCPRST},
 		Proofs: []catalog.Proof{
 			{Name: "stock", Want: check.Pass},
 			{Name: "rsts-dropped", Want: check.Fail, Fault: DropSegments("RST"), Reason: `RST not seen by the peer in \d+ of \d+`},

@@ -1,5 +1,7 @@
 package mapped
 
+import "github.com/netconform/netconform/observation"
+
 // Check ids are stable public names: reports across releases are keyed by them.
 const (
 	IDSelf      = "sockets.mapped-sendto.self"
@@ -15,14 +17,14 @@ const Spec = "POSIX sendto(2)/send(2) on UDP; RFC 4291 §2.5.5.2 and RFC 3493 §
 	"a call that reports success has handed the datagram to the stack, so the first datagram of a fresh socket must arrive like any other " +
 	"(seed: macOS 15.6.1 drops it while sendto() returns success)"
 
-// Destination is where a case's datagrams go.
-type Destination string
+// Destination is where a case's datagrams go (observation.Destination).
+type Destination = observation.Destination
 
 const (
 	// Self: the socket's own address; the socket itself receives.
-	Self Destination = "self"
+	Self = observation.DestinationSelf
 	// Peer: the emulated IPv4 host on the link; arrival is seen on the wire.
-	Peer Destination = "peer"
+	Peer = observation.DestinationPeer
 )
 
 // Case is one way of sending the first datagrams.

@@ -7,30 +7,14 @@ import (
 	"github.com/netconform/netconform/cfil"
 	"github.com/netconform/netconform/check"
 	"github.com/netconform/netconform/harness"
+	"github.com/netconform/netconform/observation"
 	"github.com/netconform/netconform/sockets/peer4"
 )
 
 // Observation is what one first-datagram case saw: the documented shape of
-// the observations of sockets.mapped-sendto.* and sockets.inet4-sendto.*.
-type Observation struct {
-	Case        string      `json:"case"`
-	Family      string      `json:"family"`
-	Bound       bool        `json:"bound"`
-	Connected   bool        `json:"connected"`
-	Call        string      `json:"call"`
-	Destination Destination `json:"destination"`
-	// Sockets is K; Timeout each datagram's receive window.
-	Sockets int            `json:"sockets"`
-	Timeout check.Duration `json:"timeout"`
-	// ByNumber is the delivery rate of the 1st, 2nd... datagram.
-	ByNumber []NumberRate `json:"by_number"`
-	// SocketRecords holds every socket and datagram.
-	SocketRecords []SocketRecord `json:"socket_records"`
-	// PeerARPReplies is how often the emulated peer answered the SUT's ARP.
-	PeerARPReplies int `json:"peer_arp_replies"`
-	// CFIL is the content-filter evidence over the check's window.
-	CFIL *cfil.Attribution `json:"cfil,omitempty"`
-}
+// the observations of sockets.mapped-sendto.* and sockets.inet4-sendto.*
+// (observation.FirstDatagram).
+type Observation = observation.FirstDatagram
 
 // Run runs one first-datagram case as a check on a lab of its own.
 func Run(ctx context.Context, env *harness.Env, c Case, p Params) check.Result {

@@ -9,6 +9,7 @@ import (
 	"github.com/netconform/netconform/cfil"
 	"github.com/netconform/netconform/check"
 	"github.com/netconform/netconform/harness"
+	"github.com/netconform/netconform/observation"
 )
 
 // IDUserspaceFilter is the check that repeats the reported cases through a
@@ -25,23 +26,11 @@ const FilterSpec = "A content filter that accepts every packet is transparent: t
 const filterQueue = 3280
 
 // FilteredObservation is the documented shape of the observations of
-// cfil.userspace-filter.first-datagram.
-type FilteredObservation struct {
-	Filter FilterRecord `json:"filter"`
-	// Cases are the reported self and peer cases run through the filter,
-	// each with its own content-filter attribution.
-	Cases []Observation `json:"cases"`
-}
+// cfil.userspace-filter.first-datagram (observation.FilteredFirstDatagram).
+type FilteredObservation = observation.FilteredFirstDatagram
 
 // FilterRecord is the filter the check ran and what it decided.
-type FilterRecord struct {
-	Queue uint16    `json:"queue"`
-	Hook  string    `json:"hook"`
-	Match []string  `json:"match"`
-	Mode  cfil.Mode `json:"mode"`
-	Rules []string  `json:"rules,omitempty"`
-	cfil.FilterStats
-}
+type FilterRecord = observation.UserFilter
 
 // filterCases are the cases repeated through the filter: the seed's own
 // case, and the same socket sending off the machine.
