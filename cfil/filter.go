@@ -46,6 +46,8 @@ func (f *Filter) Close() error {
 // account of its verdicts, which the kernel's queue counters cannot give.
 type FilterState struct {
 	Queue uint16 `json:"queue"`
+	// Table is the iptables table when it is not filter ("mangle").
+	Table string `json:"table,omitempty"`
 	Hook  string `json:"hook"`
 	Mode  Mode   `json:"mode"`
 	FilterStats
@@ -84,7 +86,7 @@ func (r *filterRegistry) on(sut topology.SUT) []FilterState {
 	var out []FilterState
 	for _, f := range r.filters {
 		if sameSUT(f.sut, sut) {
-			out = append(out, FilterState{Queue: f.cfg.Queue, Hook: f.cfg.Hook, Mode: f.cfg.Mode, FilterStats: f.Stats()})
+			out = append(out, FilterState{Queue: f.cfg.Queue, Table: tableName(f.cfg), Hook: f.cfg.Hook, Mode: f.cfg.Mode, FilterStats: f.Stats()})
 		}
 	}
 	return out
@@ -99,4 +101,12 @@ func sameSUT(a, b topology.SUT) (same bool) {
 		}
 	}()
 	return a == b
+}
+
+// tableName is the table a FilterState records: empty for filter.
+func tableName(c FilterConfig) string {
+	if c.table() == "filter" {
+		return ""
+	}
+	return c.table()
 }

@@ -19,7 +19,7 @@ import (
 // enough for the IP and transport headers that name the flow.
 const copyRange = 128
 
-// StartFilter installs `iptables -I <Hook> <Match...> -j NFQUEUE --queue-num
+// StartFilter installs `iptables [-t <Table>] -I <Hook> <Match...> -j NFQUEUE --queue-num
 // <Queue>` (and the same with ip6tables when it is installed) inside the
 // SUT's namespace and runs the verdict loop on an nfqueue netlink socket
 // opened inside it. A missing binary, kernel feature or permission gives an
@@ -78,7 +78,7 @@ func StartFilter(ctx context.Context, sut topology.SUT, cfg FilterConfig) (*Filt
 		return errors.Join(errs...)
 	}
 	for _, tool := range tools {
-		r := iptablesRule{tool: tool, chain: cfg.Hook, spec: cfg.ruleSpec()}
+		r := iptablesRule{tool: tool, table: cfg.Table, chain: cfg.Hook, spec: cfg.ruleSpec()}
 		if err := r.insert(ctx, sut); err != nil {
 			return nil, errors.Join(err, removeRules(), stopLoop())
 		}

@@ -31,6 +31,12 @@ type SocketsParams struct {
 	// Probe is the path of a prebuilt netconform-probe binary; empty means
 	// the suite builds cmd/netconform-probe from this checkout once per run.
 	Probe string `yaml:"probe"`
+	// MappedMatrix is which IPv4-mapped sendto matrix
+	// sockets.mapped-sendto.matrix runs: "default" (every bind row and
+	// every call once, to the socket's own address, plus the seed's row to
+	// the peer and to mapped loopback: 54 cases) or "full" (every
+	// destination in every cell, and the IPV6_V6ONLY rows: 168 cases).
+	MappedMatrix string `yaml:"mapped_matrix"`
 }
 
 func (p *SocketsParams) defaults() {
@@ -46,6 +52,9 @@ func (p *SocketsParams) defaults() {
 	if p.ChurnTimeout == 0 {
 		p.ChurnTimeout = time.Minute
 	}
+	if p.MappedMatrix == "" {
+		p.MappedMatrix = "default"
+	}
 }
 
 func (p SocketsParams) validate() error {
@@ -58,6 +67,9 @@ func (p SocketsParams) validate() error {
 	}
 	if p.ReceiveTimeout <= 0 || p.ChurnTimeout <= 0 {
 		errs = append(errs, errors.New("params.sockets: timeouts must be positive"))
+	}
+	if p.MappedMatrix != "default" && p.MappedMatrix != "full" {
+		errs = append(errs, fmt.Errorf("params.sockets.mapped_matrix: %q is not default or full", p.MappedMatrix))
 	}
 	return errors.Join(errs...)
 }

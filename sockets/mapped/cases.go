@@ -15,16 +15,6 @@ const Spec = "POSIX sendto(2)/send(2) on UDP; RFC 4291 §2.5.5.2 and RFC 3493 §
 	"a call that reports success has handed the datagram to the stack, so the first datagram of a fresh socket must arrive like any other " +
 	"(seed: macOS 15.6.1 drops it while sendto() returns success)"
 
-// Destination is where a case's datagrams go.
-type Destination string
-
-const (
-	// Self: the socket's own address; the socket itself receives.
-	Self Destination = "self"
-	// Peer: the emulated IPv4 host on the link; arrival is seen on the wire.
-	Peer Destination = "peer"
-)
-
 // Case is one way of sending the first datagrams.
 type Case struct {
 	ID    string
@@ -40,11 +30,19 @@ type Case struct {
 }
 
 // Call is the system call the case sends with.
-func (c Case) Call() string {
-	if c.Connect {
-		return "send"
+func (c Case) Call() string { return c.spec().Call.Syscall() }
+
+// spec is the case as caseRun runs it: bound to the SUT's own address
+// (mapped on AF_INET6) with port 0, or unbound; sendto, or connect + send.
+func (c Case) spec() spec {
+	s := spec{Name: c.ID, Family: c.Family, Bind: BindNone, Port: PortZero, Call: CallSendto, To: c.To}
+	if c.Bind {
+		s.Bind = BindMapped
 	}
-	return "sendto"
+	if c.Connect {
+		s.Call = CallConnectSend
+	}
+	return s
 }
 
 // Cases are the first-datagram checks, in the order the suite runs them.

@@ -8,6 +8,8 @@ import (
 	"net/netip"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/netconform/netconform/check"
 	"github.com/netconform/netconform/sockets/peer4"
 	"github.com/netconform/netconform/topology"
@@ -37,7 +39,7 @@ const peerBurst = 16
 
 // caseRun is one case on a realised lab.
 type caseRun struct {
-	c    Case
+	s    spec
 	p    Params
 	sut  topology.SUT
 	peer *peer4.Host
@@ -47,18 +49,38 @@ type caseRun struct {
 	// nonce makes this run's payloads unique, so nothing left over from
 	// another run or case can be mistaken for an arrival.
 	nonce string
+	// socks are the case's sockets (nil where set-up failed), and rx the
+	// receiving socket of a loopback case: closed by close.
+	socks []*udpSocket
+	rx    *udpSocket
 }
 
-func newCaseRun(c Case, p Params, sut topology.SUT, peer *peer4.Host) *caseRun {
+func newCaseRun(s spec, p Params, sut topology.SUT, peer *peer4.Host) *caseRun {
 	var b [4]byte
 	rand.Read(b[:])
-	r := &caseRun{c: c, p: p, sut: sut, peer: peer, nonce: hex.EncodeToString(b[:])}
-	if c.To == Self {
-		r.col = newSocketCollector()
-	} else {
+	r := &caseRun{s: s, p: p, sut: sut, peer: peer, nonce: hex.EncodeToString(b[:])}
+	if s.To == Peer {
 		r.col = newWireCollector(peer)
+	} else {
+		r.col = newSocketCollector()
 	}
 	return r
+}
+
+// close closes the case's sockets. The matrix keeps every case's sockets
+// open until its last case is done, so that no later case gets a port (and
+// so a flow) an earlier one had: a filter that tracks flows must see each
+// case's flows as new, as the kernel's per-socket flows are.
+func (r *caseRun) close() {
+	for _, s := range r.socks {
+		if s != nil {
+			s.close()
+		}
+	}
+	if r.rx != nil {
+		r.rx.close()
+	}
+	r.socks, r.rx = nil, nil
 }
 
 // pending is a datagram the call accepted whose outcome is not known yet.
@@ -81,27 +103,47 @@ func (m pending) datagram() *DatagramResult { return &m.rec.Datagrams[m.i] }
 // whatever K. An error means the harness could not finish (ctx ended, the
 // SUT could not be entered): no verdict.
 func (r *caseRun) run(ctx context.Context) ([]SocketRecord, error) {
-	local := sutIPv4.Addr()
-	peer := netip.AddrPortFrom(peerIPv4, peerPort)
+	defer r.close()
+	records, late, err := r.start(ctx)
+	if err != nil {
+		return records, err
+	}
+	return records, r.settle(ctx, late)
+}
+
+// start is run without the final window: it returns the datagrams that
+// missed their own windows, for settle (the matrix settles all its cases
+// together), and leaves the sockets open (close).
+func (r *caseRun) start(ctx context.Context) ([]SocketRecord, []pending, error) {
+	own := sutIPv4.Addr()
 	records := make([]SocketRecord, r.p.Sockets)
-	socks := make([]*udpSocket, r.p.Sockets)
-	defer func() {
-		for _, s := range socks {
-			if s != nil {
-				s.close()
-			}
+	r.socks = make([]*udpSocket, r.p.Sockets)
+	var loopbackTo netip.AddrPort
+	if r.s.To == Loopback {
+		rx, err := openReceiver(r.sut)
+		if err != nil {
+			return records, nil, err
 		}
-	}()
+		r.rx = rx
+		loopbackTo = rx.local()
+		r.col.(*socketCollector).add(rx.fd)
+	}
+	dest := func(local netip.AddrPort) netip.AddrPort {
+		switch r.s.To {
+		case Peer:
+			return netip.AddrPortFrom(peerIPv4, peerPort)
+		case Loopback:
+			return loopbackTo
+		}
+		return netip.AddrPortFrom(own, local.Port())
+	}
 	for k := range r.p.Sockets {
 		rec := &records[k]
 		rec.Index = k + 1
-		if r.c.To == Peer {
-			rec.To = peer
-		}
-		s, cerr := openSocket(r.sut, r.c, local, peer)
+		s, cerr := openSocket(r.sut, r.s, own, dest)
 		if cerr != nil {
 			if cerr.Call == "enter SUT" {
-				return records, cerr.Err
+				return records, nil, cerr.Err
 			}
 			// The stack refused to set the socket up: every datagram of
 			// it is lost with that errno.
@@ -110,52 +152,75 @@ func (r *caseRun) run(ctx context.Context) ([]SocketRecord, error) {
 			}
 			continue
 		}
-		socks[k] = s
+		r.socks[k] = s
 		rec.Local = s.local()
-		if r.c.To == Self {
-			rec.To = rec.Local
+		rec.To = s.display(dest(rec.Local))
+		if r.s.To == Self {
 			r.col.(*socketCollector).add(s.fd)
 		}
 	}
 	burst := r.p.Sockets
-	if r.c.To == Peer {
+	if r.s.To == Peer {
 		burst = peerBurst
 	}
 	var late []pending
 	for n := 1; n <= DatagramsPerSocket; n++ {
 		var batch []pending
-		for k, s := range socks {
+		for k, s := range r.socks {
 			if s == nil {
 				continue
 			}
-			if m, ok := r.send(s, &records[k], n); ok {
+			if m, ok := r.send(s, &records[k], n, dest); ok {
 				batch = append(batch, m)
 			}
 			if len(batch) == burst {
 				if err := r.account(ctx, batch, &late); err != nil {
-					return records, err
+					return records, late, err
 				}
 				batch = nil
 			}
 		}
 		if err := r.account(ctx, batch, &late); err != nil {
-			return records, err
+			return records, late, err
 		}
 	}
-	return records, r.settle(ctx, late)
+	return records, late, nil
+}
+
+// openReceiver opens the loopback case's receiving socket in the SUT: an
+// AF_INET socket bound to 127.0.0.1, port 0.
+func openReceiver(sut topology.SUT) (*udpSocket, error) {
+	var s *udpSocket
+	var cerr *callError
+	err := sut.Do(func() error {
+		s, cerr = rawSocket(spec{Family: "inet"})
+		if cerr != nil {
+			return nil
+		}
+		if err := unix.Bind(s.fd, s.sockaddr(netip.AddrPortFrom(netip.AddrFrom4([4]byte{127, 0, 0, 1}), 0))); err != nil {
+			s.close()
+			s, cerr = nil, failed("bind", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("harness could not enter the SUT: %w", err)
+	}
+	if cerr != nil {
+		// The receiver is the harness's own socket: without it the case
+		// cannot decide anything.
+		return nil, fmt.Errorf("harness could not open the loopback receiver: %v", cerr)
+	}
+	return s, nil
 }
 
 // send sends datagram n of socket rec and records the call's answer; ok
 // means the call accepted it and its arrival is to be awaited.
-func (r *caseRun) send(s *udpSocket, rec *SocketRecord, n int) (pending, bool) {
-	to := rec.To
-	if r.c.Connect {
-		to = netip.AddrPort{} // send(), not sendto()
-	}
-	payload := fmt.Sprintf("netconform %s %s socket %d datagram %d", r.c.ID, r.nonce, rec.Index, n)
-	ret, err := s.send([]byte(payload), to)
+func (r *caseRun) send(s *udpSocket, rec *SocketRecord, n int, dest func(netip.AddrPort) netip.AddrPort) (pending, bool) {
+	payload := fmt.Sprintf("netconform %s %s socket %d datagram %d", r.s.Name, r.nonce, rec.Index, n)
+	ret, err := s.send(r.s.Call, []byte(payload), dest(rec.Local), sutIPv4.Addr())
 	sentAt := time.Now()
-	rec.Datagrams = append(rec.Datagrams, DatagramResult{Number: n, Payload: payload, Call: r.c.Call(), Return: ret})
+	rec.Datagrams = append(rec.Datagrams, DatagramResult{Number: n, Payload: payload, Call: r.s.Call.Syscall(), Return: ret})
 	d := &rec.Datagrams[len(rec.Datagrams)-1]
 	if err != nil {
 		f := failed(d.Call, err)
@@ -164,6 +229,9 @@ func (r *caseRun) send(s *udpSocket, rec *SocketRecord, n int) (pending, bool) {
 	}
 	if !rec.Local.IsValid() || rec.Local.Port() == 0 {
 		rec.Local = s.local() // the unbound socket got its address now
+	}
+	if r.s.Call.Connects() {
+		rec.Local = s.local() // connect chose the source
 	}
 	return pending{rec: rec, i: len(rec.Datagrams) - 1, sentAt: sentAt}, true
 }
@@ -200,6 +268,12 @@ func (r *caseRun) account(ctx context.Context, batch []pending, late *[]pending)
 // settle gives the datagrams that missed their window one more window, all
 // together, then calls each late or a silent drop.
 func (r *caseRun) settle(ctx context.Context, missing []pending) error {
+	return r.settleUntil(ctx, missing, time.Now().Add(r.p.Timeout))
+}
+
+// settleUntil is settle with the extra window ending at deadline: the
+// matrix gives all its cases the same one.
+func (r *caseRun) settleUntil(ctx context.Context, missing []pending, deadline time.Time) error {
 	if len(missing) == 0 {
 		return nil
 	}
@@ -207,7 +281,7 @@ func (r *caseRun) settle(ctx context.Context, missing []pending) error {
 	for i, m := range missing {
 		payloads[i] = m.datagram().Payload
 	}
-	if err := awaitAll(ctx, r.col, payloads, time.Now().Add(r.p.Timeout)); err != nil {
+	if err := awaitAll(ctx, r.col, payloads, deadline); err != nil {
 		return err
 	}
 	for _, m := range missing {
