@@ -118,8 +118,8 @@ type MatrixRate struct {
 type MatrixSocket struct {
 	Index int `json:"index"`
 	// Local is getsockname after bind (or after the first send).
-	Local     string            `json:"local,omitempty"`
-	To        string            `json:"to,omitempty"`
+	Local     string           `json:"local,omitempty"`
+	To        string           `json:"to,omitempty"`
 	Datagrams []MatrixDatagram `json:"datagrams"`
 }
 
