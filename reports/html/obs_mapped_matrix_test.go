@@ -30,8 +30,8 @@ func matrixFixture() observation.MappedMatrix {
 		Coverage:     "none",
 		Cases: []observation.MatrixCase{
 			{Name: "mapped/0 sendto self", Row: "mapped/0", Call: "sendto", Destination: "self", Verdict: "fail",
-				Reason: "1st datagram lost 1/1 (1 silent drop: sendto said success but nothing arrived); 2nd datagram delivered 1/1",
-				Rates:  []observation.MatrixRate{{Number: 1, Sent: 1, SilentDrops: 1}, {Number: 2, Sent: 1, Delivered: 1}},
+				Reason:  "1st datagram lost 1/1 (1 silent drop: sendto said success but nothing arrived); 2nd datagram delivered 1/1",
+				Rates:   []observation.MatrixRate{{Number: 1, Sent: 1, SilentDrops: 1}, {Number: 2, Sent: 1, Delivered: 1}},
 				Sockets: sock("silent drop", "delivered"), CFILLines: []string{"2026-05-04 10:14:33.123456-0700 CFIL: sosend() failed 22"}},
 			{Name: "mapped/0 sendto peer", Row: "mapped/0", Call: "sendto", Destination: "peer", Verdict: "pass", Reason: "every datagram delivered",
 				Rates: []observation.MatrixRate{{Number: 1, Sent: 1, Delivered: 1}, {Number: 2, Sent: 1, Delivered: 1}}, Sockets: sock("delivered", "delivered")},
