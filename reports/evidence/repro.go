@@ -28,9 +28,10 @@ type reproducer struct {
 func reproducerFor(c reports.CheckResult) *reproducer {
 	switch {
 	case strings.HasPrefix(c.ID, "sockets.mapped-sendto."):
-		return &reproducer{source: mustRead("repro/mapped_sendto.c"),
+		mc := mappedCaseOf(c)
+		return &reproducer{source: append([]byte(mc.defines(c.ID)), mustRead("repro/mapped_sendto.c")...),
 			args: "",
-			note: "With no argument it binds ::ffff:127.0.0.1; the original report saw the loss with the machine's LAN address: `./repro \"$(ipconfig getifaddr en0)\"`."}
+			note: mc.note()}
 	case strings.HasPrefix(c.ID, "sockets.churn."):
 		family, typ, count := churnConfig(c)
 		head := fmt.Sprintf("/* Defaults from netconform's %s: */\n#define DEFAULT_COUNT %d\n#define DEFAULT_FAMILY %q\n#define DEFAULT_TYPE %q\n\n", c.ID, count, family, typ)
