@@ -439,7 +439,7 @@ func descendants(pid int) []int {
 var socketsChecks = []string{
 	"sockets.mapped-sendto.self", "sockets.mapped-sendto.peer", "sockets.mapped-sendto.unbound",
 	"sockets.mapped-sendto.connected", "sockets.inet4-sendto.self", "sockets.inet4-sendto.peer",
-	"cfil.userspace-filter.first-datagram",
+	"sockets.mapped-sendto.matrix", "cfil.userspace-filter.first-datagram",
 	"sockets.churn.stream6", "sockets.churn.dgram6", "sockets.churn.stream4",
 }
 
