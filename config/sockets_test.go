@@ -87,3 +87,42 @@ func TestSocketsParams(t *testing.T) {
 		})
 	}
 }
+
+func TestTCPChurnParams(t *testing.T) {
+	tests := []struct {
+		name string
+		yaml string
+		want string // error substring; "" = valid
+	}{
+		{"defaults", "version: 1\n", ""},
+		{"set", "version: 1\nparams:\n  sockets:\n    tcp_churn_count: 50000\n    tcp_churn_drain: 30s\n    tcp_churn_slack: 5\n    rst_connections: 500\n    rst_wait: 2s\n    leaking_pcbs_per_gib: 1000\n", ""},
+		{"unknown key", "version: 1\nparams:\n  sockets:\n    tcp_churn_counts: 5\n", "field tcp_churn_counts not found"},
+		{"count too large", "version: 1\nparams:\n  sockets:\n    tcp_churn_count: 2000000\n", "tcp_churn_count: 2000000"},
+		{"negative count", "version: 1\nparams:\n  sockets:\n    tcp_churn_count: -1\n", "tcp_churn_count: -1"},
+		{"negative drain", "version: 1\nparams:\n  sockets:\n    tcp_churn_drain: -1s\n", "timeouts must be positive"},
+		{"negative rst wait", "version: 1\nparams:\n  sockets:\n    rst_wait: -1s\n", "timeouts must be positive"},
+		{"negative slack", "version: 1\nparams:\n  sockets:\n    tcp_churn_slack: -3\n", "tcp_churn_slack: -3"},
+		{"drain as long as the timeout", "version: 1\nparams:\n  sockets:\n    tcp_churn_drain: 1m\n", "must be shorter than churn_timeout"},
+		{"too many rst connections", "version: 1\nparams:\n  sockets:\n    rst_connections: 501\n", "rst_connections: 501"},
+		{"negative threshold", "version: 1\nparams:\n  sockets:\n    leaking_pcbs_per_gib: -5\n", "leaking_pcbs_per_gib: -5"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := Parse([]byte(tt.yaml))
+			switch {
+			case tt.want == "" && err != nil:
+				t.Fatalf("unexpected error: %v", err)
+			case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
+				t.Fatalf("error = %v, want one containing %q", err, tt.want)
+			}
+			if err != nil || tt.name != "defaults" {
+				return
+			}
+			p := c.Params.Sockets
+			if p.TCPChurnCount != 2000 || p.TCPChurnDrain != 15*time.Second || p.TCPChurnSlack != 0 ||
+				p.RSTConnections != 200 || p.RSTWait != time.Second || p.LeakingPCBsPerGiB != 5000 {
+				t.Errorf("defaults not applied: %+v", p)
+			}
+		})
+	}
+}

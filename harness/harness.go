@@ -11,7 +11,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strings"
 
@@ -114,7 +113,7 @@ func (l *Lab) Close() error {
 // evidence/<check>/<tag>.pcapng, and applies the profile. The caller must
 // Close the result (also on error paths: it is nil when Realize fails).
 func (e *Env) Realize(ctx context.Context, lab topology.Lab, tag string) (*Lab, error) {
-	if len(e.Profile.Commands) > 0 && runtime.GOOS == "darwin" && !e.Profile.AllowOnDarwin {
+	if len(e.Profile.Commands) > 0 && topology.SUTIsHost(e.Driver) && !e.Profile.AllowOnDarwin {
 		return nil, &ProfileError{Profile: e.ProfileName, Command: e.Profile.Commands[0],
 			Err: errors.New("refused: on macOS the SUT is this machine itself; set allow_on_darwin: true in the profile to run its commands here")}
 	}
@@ -153,14 +152,29 @@ func (l *Lab) SaveTables(moment string) error {
 		return err
 	}
 	var b strings.Builder
-	sut := l.SUT()
 	fmt.Fprintf(&b, "# lab %s, %s: the SUT's tables as its kernel reports them\n", l.Lab().Name, moment)
+	for _, section := range []func(*strings.Builder) error{l.writeAddresses, l.writeRoutes, l.writeNeighbors} {
+		if err := section(&b); err != nil {
+			return err
+		}
+	}
+	l.writeToolOutputs(&b)
+	l.writeDriverLog(&b)
+	if err := os.WriteFile(abs, []byte(b.String()), 0o644); err != nil {
+		return err
+	}
+	l.Evidence = append(l.Evidence, rel)
+	return nil
+}
+
+func (l *Lab) writeAddresses(b *strings.Builder) error {
+	sut := l.SUT()
 	for _, link := range l.Lab().Links {
 		addrs, err := sut.Addresses(link.Name)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(&b, "\n## addresses on %s\n", sut.Interface(link.Name))
+		fmt.Fprintf(b, "\n## addresses on %s\n", sut.Interface(link.Name))
 		for _, a := range addrs {
 			flags := ""
 			if a.Tentative {
@@ -172,10 +186,14 @@ func (l *Lab) SaveTables(moment string) error {
 			if a.Autoconf {
 				flags += " autoconf"
 			}
-			fmt.Fprintf(&b, "%s%s\n", a.Prefix, flags)
+			fmt.Fprintf(b, "%s%s\n", a.Prefix, flags)
 		}
 	}
-	routes, err := sut.Routes()
+	return nil
+}
+
+func (l *Lab) writeRoutes(b *strings.Builder) error {
+	routes, err := l.SUT().Routes()
 	if err != nil {
 		return err
 	}
@@ -183,7 +201,11 @@ func (l *Lab) SaveTables(moment string) error {
 	for _, r := range routes {
 		b.WriteString(r.String() + "\n")
 	}
-	neigh, err := sut.Neighbors()
+	return nil
+}
+
+func (l *Lab) writeNeighbors(b *strings.Builder) error {
+	neigh, err := l.SUT().Neighbors()
 	if err != nil {
 		return err
 	}
@@ -193,35 +215,39 @@ func (l *Lab) SaveTables(moment string) error {
 		if n.Router {
 			router = " router"
 		}
-		fmt.Fprintf(&b, "%s dev %s lladdr %s%s %s\n", n.Addr, n.Interface, n.MAC, router, n.State)
+		fmt.Fprintf(b, "%s dev %s lladdr %s%s %s\n", n.Addr, n.Interface, n.MAC, router, n.State)
 	}
-	// Where the OS's own tools say it differently (macOS: netstat, ndp),
-	// their text goes in too, as a person would read it.
-	if tools, ok := sut.(interface {
+	return nil
+}
+
+// writeToolOutputs adds, where the OS's own tools say it differently
+// (macOS: netstat, ndp), their text, as a person would read it.
+func (l *Lab) writeToolOutputs(b *strings.Builder) {
+	tools, ok := l.SUT().(interface {
 		ToolOutputs(context.Context) map[string]string
-	}); ok {
-		outputs := tools.ToolOutputs(context.Background())
-		names := make([]string, 0, len(outputs))
-		for n := range outputs {
-			names = append(names, n)
-		}
-		sort.Strings(names)
-		for _, n := range names {
-			fmt.Fprintf(&b, "\n## %s (lab interfaces only)\n%s", n, outputs[n])
-		}
+	})
+	if !ok {
+		return
 	}
-	// What the driver worked around while building the lab (macOS: a feth
-	// name still detaching, IPv6 attached by someone else first).
+	outputs := tools.ToolOutputs(context.Background())
+	names := make([]string, 0, len(outputs))
+	for n := range outputs {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(b, "\n## %s (lab interfaces only)\n%s", n, outputs[n])
+	}
+}
+
+// writeDriverLog adds what the driver worked around while building the lab
+// (macOS: a feth name still detaching, IPv6 attached by someone else first).
+func (l *Lab) writeDriverLog(b *strings.Builder) {
 	if dl, ok := l.Instance.(interface{ DriverLog() []string }); ok {
 		if lines := dl.DriverLog(); len(lines) > 0 {
 			b.WriteString("\n## driver log\n" + strings.Join(lines, "\n") + "\n")
 		}
 	}
-	if err := os.WriteFile(abs, []byte(b.String()), 0o644); err != nil {
-		return err
-	}
-	l.Evidence = append(l.Evidence, rel)
-	return nil
 }
 
 // ShellFault is an Env.Setup made of shell commands run in the SUT's

@@ -2,6 +2,7 @@ package ipv6
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/netip"
@@ -76,61 +77,19 @@ func routerOf(lab *topology.Lab, e topology.RouteEntry) string {
 
 // awaitSLAAC waits until the SUT holds a usable address in prefix on link,
 // waking on every address change w reports.
-func awaitSLAAC(ctx context.Context, sut topology.SUT, w *addressWatch, link string, prefix netip.Prefix, timeout time.Duration) (netip.Addr, error) {
-	deadline := time.Now().Add(timeout)
-	for {
-		addrs, err := sut.Addresses(link)
-		if err != nil {
-			return netip.Addr{}, err
-		}
-		for _, a := range addrs {
-			if prefix.Contains(a.Prefix.Addr()) && !a.Tentative {
-				return a.Prefix.Addr(), nil
-			}
-		}
-		if !time.Now().Before(deadline) {
-			return netip.Addr{}, fmt.Errorf("the SUT configured no address in %s on %s within %s of the Router Advertisement", prefix, sut.Interface(link), timeout)
-		}
-		if err := w.wait(ctx, deadline); err != nil {
-			return netip.Addr{}, err
-		}
+func awaitSLAAC(ctx context.Context, sut topology.SUT, w topology.AddressWatch, link string, prefix netip.Prefix, timeout time.Duration) (netip.Addr, error) {
+	a, err := topology.AwaitAddress(ctx, sut, w, link, timeout, "usable address in "+prefix.String(),
+		func(a topology.Address) bool { return prefix.Contains(a.Prefix.Addr()) && !a.Tentative })
+	var late *topology.AddressTimeout
+	if errors.As(err, &late) {
+		return netip.Addr{}, fmt.Errorf("the SUT configured no address in %s on %s within %s of the Router Advertisement", prefix, late.Interface, timeout)
 	}
+	return a.Prefix.Addr(), err
 }
 
 // awaitWire waits until done() holds, waking on every frame any port records.
 func awaitWire(ctx context.Context, ports []*topology.Port, timeout time.Duration, done func() bool) bool {
-	deadline := time.NewTimer(timeout)
-	defer deadline.Stop()
-	for {
-		chans := make([]<-chan struct{}, len(ports))
-		for i, p := range ports {
-			chans[i] = p.Changed()
-		}
-		if done() {
-			return true
-		}
-		woke := make(chan struct{}, len(chans))
-		stop := make(chan struct{})
-		for _, c := range chans {
-			go func() {
-				select {
-				case <-c:
-					woke <- struct{}{}
-				case <-stop:
-				}
-			}()
-		}
-		select {
-		case <-woke:
-			close(stop)
-		case <-deadline.C:
-			close(stop)
-			return done()
-		case <-ctx.Done():
-			close(stop)
-			return done()
-		}
-	}
+	return topology.AwaitFrames(ctx, ports, timeout, done)
 }
 
 // sent is what the socket API said about one observation's datagrams.
@@ -159,7 +118,7 @@ func (s sent) errors() []string {
 // as a Refusal (the stack's answer, judged); an error is returned only when
 // the harness itself failed (could not enter the SUT, a failure without an
 // errno). An unbound socket is scoped to ifname where the OS needs it to stay
-// inside the lab (see scopeToInterface).
+// inside the lab (topology.UnboundScope).
 func sendUDP(sut topology.SUT, src, dst netip.Addr, ifname string, n int, tag string) (sent, error) {
 	out := sent{n: n}
 	err := sut.Do(func() error {
@@ -167,7 +126,7 @@ func sendUDP(sut topology.SUT, src, dst netip.Addr, ifname string, n int, tag st
 		if src.IsValid() {
 			d.LocalAddr = &net.UDPAddr{IP: src.AsSlice()}
 		} else {
-			d.Control = scopeToInterface(ifname)
+			d.Control = topology.UnboundScope(sut, ifname)
 		}
 		// Dial is socket, bind and connect: the error names the one refused.
 		nc, err := d.Dial("udp6", netip.AddrPortFrom(dst, 9).String())

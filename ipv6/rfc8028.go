@@ -81,11 +81,11 @@ func hopList(hs []Hop) string {
 // that order. It returns the SUT's address per prefix.
 func learn(ctx context.Context, lab *harness.Lab, routers map[string]*Router, order []string, p config.IPv6Params) (map[netip.Prefix]netip.Addr, error) {
 	// Subscribed before the first RA: no address change is missed.
-	w, err := watchAddresses(lab.SUT())
+	w, err := topology.WatchAddresses(lab.SUT())
 	if err != nil {
 		return nil, err
 	}
-	defer w.close()
+	defer w.Close()
 	addrs := map[netip.Prefix]netip.Addr{}
 	for _, name := range order {
 		r := routers[name]

@@ -127,7 +127,7 @@ func observeRule55(ctx context.Context, lab *harness.Lab, p config.IPv6Params, o
 	var obs []Rule55Observation
 	for i, d := range dests {
 		src := sends[i].src
-		table, err := tableOpinion(tableLookup(lab.SUT(), d.dst, l.Links[0].SUTIf, scopeToInterface(l.Links[0].SUTIf) != nil))
+		table, err := tableOpinion(tableLookup(lab.SUT(), d.dst, l.Links[0].SUTIf, topology.UnboundScope(lab.SUT(), l.Links[0].SUTIf) != nil))
 		if err != nil {
 			return nil, err
 		}
@@ -146,7 +146,7 @@ func observeRule55(ctx context.Context, lab *harness.Lab, p config.IPv6Params, o
 
 // tableLookup asks the SUT's routing table which route serves dst with no
 // source, in the scope the check's socket has. scoped says the socket is
-// bound to ifname (macOS, scope_darwin.go): there the lookup must be scoped
+// bound to ifname (topology.UnboundScope: macOS): there the lookup must be scoped
 // too, since a lab's default routes exist only scoped to its interface
 // (nd6_rtr.c, defrouter_addreq) and an unscoped lookup reads the Mac's own
 // table, which would make every result "disagree with the wire".

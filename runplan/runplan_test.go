@@ -27,7 +27,8 @@ func TestResolve(t *testing.T) {
 		}, ""},
 		{"overrides", Overrides{Profile: "other", Labels: "churn", Repeat: 5, Procs: 2, Out: "rel"}, func(t *testing.T, p *Plan) {
 			cwd, _ := os.Getwd()
-			if p.Repeat != 5 || p.Profile != "other" || p.Procs != 2 || p.Out != filepath.Join(cwd, "rel") || len(p.Selected) != 3 ||
+			// The churn label: 3 socket()+close() checks and 9 TCP churn checks.
+			if p.Repeat != 5 || p.Profile != "other" || p.Procs != 2 || p.Out != filepath.Join(cwd, "rel") || len(p.Selected) != 12 ||
 				!strings.HasPrefix(p.Selected[0], "sockets.churn.") {
 				t.Errorf("%+v", p)
 			}

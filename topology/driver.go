@@ -138,5 +138,13 @@ func ForThisOS() (Driver, error) {
 	return newOSDriver()
 }
 
+// SUTIsHost reports whether d's SUT is the machine netconform runs on (the
+// darwin driver: the Mac itself) rather than a namespace of its own: a
+// profile's commands would then change the user's own machine.
+func SUTIsHost(d Driver) bool {
+	h, ok := d.(interface{ sutIsHost() bool })
+	return ok && h.sutIsHost()
+}
+
 // newOSDriver is set by the per-OS driver file.
 var newOSDriver func() (Driver, error)

@@ -23,6 +23,9 @@ func thisFethEnv() *fethEnv {
 	return darwinEnv
 }
 
+// sutIsHost: on macOS the SUT is the Mac itself (see SUTIsHost).
+func (darwinDriver) sutIsHost() bool { return true }
+
 func (darwinDriver) Realize(ctx context.Context, lab Lab, opts Options) (Instance, error) {
 	if err := CheckPrivileges(); err != nil {
 		return nil, err

@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"net/netip"
 	"os"
 	"os/exec"
+	"slices"
 	"syscall"
 	"time"
 
@@ -104,10 +106,50 @@ func (linuxDriver) Realize(ctx context.Context, lab Lab, opts Options) (inst Ins
 			return nil, err
 		}
 	}
+	if err := l.awaitCarrier(ctx); err != nil {
+		return nil, err
+	}
 	if err := l.awaitLinkLocal(ctx); err != nil {
 		return nil, err
 	}
 	return l, nil
+}
+
+// awaitCarrier waits, on the kernel's link events, until the wire end of
+// every link is operationally up. A veth set up is NO-CARRIER for some tens
+// of milliseconds; a frame a peer sends meanwhile (the first Router
+// Advertisement) is dropped without a word, and the SUT learns the prefix
+// only from its next Router Solicitation, seconds later.
+func (l *linuxLab) awaitCarrier(ctx context.Context) error {
+	updates, done := make(chan netlink.LinkUpdate, 64), make(chan struct{})
+	defer close(done)
+	var subErr error
+	if err := netlink.LinkSubscribeWithOptions(updates, done, netlink.LinkSubscribeOptions{Namespace: &l.wireNS, ListExisting: true,
+		ErrorCallback: func(err error) { subErr = err }}); err != nil {
+		return fmt.Errorf("watch the lab's links: %w", err)
+	}
+	waiting := map[string]bool{}
+	for i := range l.lab.Links {
+		waiting[fmt.Sprintf("w%d", i)] = true
+	}
+	timeout := time.NewTimer(3 * time.Second)
+	defer timeout.Stop()
+	for len(waiting) > 0 {
+		select {
+		case u, ok := <-updates:
+			if !ok {
+				return fmt.Errorf("watch the lab's links: %v", subErr)
+			}
+			if a := u.Attrs(); a != nil && a.OperState == netlink.OperUp {
+				delete(waiting, a.Name)
+			}
+		case <-timeout.C:
+			return fmt.Errorf("the lab's wire ends %v have no carrier after 3s", slices.Sorted(maps.Keys(waiting)))
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return nil
 }
 
 func (l *linuxLab) addLink(i int, link Link) error {
@@ -163,36 +205,15 @@ func (l *linuxLab) addLink(i int, link Link) error {
 	return nil
 }
 
-// awaitLinkLocal waits until every SUT interface has a usable link-local
-// address: with DAD off that is immediate, but link-up is asynchronous.
+// awaitLinkLocal waits, on the kernel's address events, until every SUT
+// interface has a usable link-local address.
 func (l *linuxLab) awaitLinkLocal(ctx context.Context) error {
-	deadline := time.Now().Add(3 * time.Second)
-	for _, link := range l.lab.Links {
-		for {
-			addrs, err := l.SUT().Addresses(link.Name)
-			if err != nil {
-				return err
-			}
-			ready := false
-			for _, a := range addrs {
-				if a.Prefix.Addr().IsLinkLocalUnicast() && !a.Tentative {
-					ready = true
-				}
-			}
-			if ready {
-				break
-			}
-			if time.Now().After(deadline) {
-				return fmt.Errorf("SUT interface %s has no link-local address after 3s", link.SUTIf)
-			}
-			select {
-			case <-ctx.Done():
-				return ctx.Err()
-			case <-time.After(5 * time.Millisecond):
-			}
-		}
+	w, err := WatchAddresses(l.SUT())
+	if err != nil {
+		return err
 	}
-	return nil
+	defer w.Close()
+	return awaitLinkLocal(ctx, l.SUT(), w, l.lab, 3*time.Second)
 }
 
 func (l *linuxLab) Lab() *Lab              { return &l.lab }

@@ -313,29 +313,10 @@ func (l *fethLab) addLink(ctx context.Context, i int) error {
 }
 
 // awaitLinkLocal waits for a usable link-local address on every SUT
-// interface: with DAD off it comes at once, but give the kernel time.
+// interface: with DAD off it comes at once, but give the kernel time. The
+// darwin SUT's address changes come with no event we rely on yet: poll.
 func (l *fethLab) awaitLinkLocal(ctx context.Context) error {
-	deadline := time.Now().Add(5 * time.Second)
-	for _, link := range l.lab.Links {
-		for {
-			addrs, err := l.SUT().Addresses(link.Name)
-			if err != nil {
-				return err
-			}
-			if slices.ContainsFunc(addrs, func(a Address) bool { return a.Prefix.Addr().IsLinkLocalUnicast() && !a.Tentative }) {
-				break
-			}
-			if time.Now().After(deadline) {
-				return fmt.Errorf("SUT interface %s has no link-local address after 5s", link.SUTIf)
-			}
-			select {
-			case <-ctx.Done():
-				return ctx.Err()
-			case <-time.After(10 * time.Millisecond):
-			}
-		}
-	}
-	return nil
+	return awaitLinkLocal(ctx, l.SUT(), PollWatch{Every: 10 * time.Millisecond}, l.lab, 5*time.Second)
 }
 
 func (l *fethLab) Lab() *Lab              { return &l.lab }

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"github.com/netconform/netconform/macos"
 )
@@ -158,6 +159,14 @@ type ScopedRouteGetter interface {
 }
 
 var _ ScopedRouteGetter = (*fethSUT)(nil)
+
+// scopeUnbound: on macOS the SUT is the host, and an unbound socket's lookup
+// would take the Mac's primary (unscoped) default route, out of the user's
+// real network; IPV6_BOUND_IF keeps it on the lab's interface
+// (scope_darwin.go).
+func (s *fethSUT) scopeUnbound(ifname string) func(network, address string, c syscall.RawConn) error {
+	return scopeToInterface(ifname)
+}
 
 // RouteGetOn sends RTM_GET with RTF_IFSCOPE and rtm_index = ifname's index
 // (rtsock.c, route_output: "If RTF_IFSCOPE flag is set, then rtm_index

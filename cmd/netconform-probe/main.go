@@ -15,6 +15,8 @@ const usage = `usage: netconform-probe <subcommand> [flags]
 
 subcommands:
   churn   loop socket()+close() and report failures and socket accounting
+  tcp     loop TCP connections (connect, close-connecting, abort) or abortive
+          closes (rst) and report failures and the TCP control-block count
 `
 
 func main() {
@@ -25,6 +27,8 @@ func main() {
 	switch os.Args[1] {
 	case "churn":
 		os.Exit(churnMain(os.Args[2:]))
+	case "tcp":
+		os.Exit(tcpMain(os.Args[2:]))
 	case "-h", "--help", "help":
 		fmt.Fprint(os.Stdout, usage)
 	default:

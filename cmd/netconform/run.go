@@ -92,10 +92,22 @@ func run(f runFlags, stdout, stderr io.Writer) (int, error) {
 	outs := runSuites(ctx, plan, doctorFile, plan.Config().Timeout, stdout, stderr)
 	interrupted := ctx.Err() != nil
 	cleanupAfterRun(plan, stderr)
+	res, a, err := collect(plan, rel, start, outs, interrupted)
+	if err != nil {
+		return exitUnexpected, err
+	}
+	mergeGinkgoReports(plan.ReleaseDir, outs, stderr)
+	fmt.Fprintf(stdout, "\nnetconform: %d of %d selected checks ran; %s; results: %s\n", a.ran, len(plan.Selected),
+		reports.Summary(a.checks), filepath.Join(plan.ReleaseDir, "results.json"))
+	return verdictOfRun(res, a, writeViews(plan.ReleaseDir, res, stdout), stdout), nil
+}
 
+// collect accounts for every selected check and writes results.json: the
+// data, safe on disk before anything is derived from it.
+func collect(plan *runplan.Plan, rel reports.Release, start time.Time, outs []suiteOutcome, interrupted bool) (*reports.Results, accounting, error) {
 	recorded, err := reports.ReadCheckResults(plan.ResultsDir())
 	if err != nil {
-		return exitUnexpected, fmt.Errorf("read the checks' results: %w", err)
+		return nil, accounting{}, fmt.Errorf("read the checks' results: %w", err)
 	}
 	died, ginkgoInterrupted := unfinishedSpecs(outs)
 	a := account(plan, plan.Config(), rel, recorded, died, outs)
@@ -107,31 +119,35 @@ func run(f runFlags, stdout, stderr io.Writer) (int, error) {
 		Checks:  a.checks,
 	}
 	if err := reports.Write(plan.ReleaseDir, res); err != nil {
-		return exitUnexpected, fmt.Errorf("write results: %w", err)
+		return nil, a, fmt.Errorf("write results: %w", err)
 	}
 	os.RemoveAll(plan.ResultsDir())
-	mergeGinkgoReports(plan.ReleaseDir, outs, stderr)
-	fmt.Fprintf(stdout, "\nnetconform: %d of %d selected checks ran; %s; results: %s\n", a.ran, len(plan.Selected),
-		reports.Summary(a.checks), filepath.Join(plan.ReleaseDir, "results.json"))
-	unexpected := append(reports.Unexpected(a.checks), writeViews(plan.ReleaseDir, res, stdout)...)
+	return res, a, nil
+}
+
+// verdictOfRun prints what was not as expected and gives the exit status:
+// 0 when every verdict is as ginkgo.yaml expects, 2 when no selected check
+// could run, 1 otherwise.
+func verdictOfRun(res *reports.Results, a accounting, viewErrs []string, stdout io.Writer) int {
+	unexpected := append(reports.Unexpected(a.checks), viewErrs...)
 	for _, id := range a.strays {
 		unexpected = append(unexpected, id+": ran but was not selected: the suites and the check registry disagree (a suite bug)")
 	}
 	if res.Run.Interrupted {
 		unexpected = append(unexpected, "the run was interrupted before every check ran")
 	}
-	if a.ran == 0 {
+	switch {
+	case a.ran == 0:
 		fmt.Fprintln(stdout, "netconform: no selected check could run:")
 		printList(stdout, unexpected)
-		return exitNoRun, nil
-	}
-	if len(unexpected) == 0 {
+		return exitNoRun
+	case len(unexpected) == 0:
 		fmt.Fprintln(stdout, "netconform: every verdict is as expected")
-		return exitAsExpected, nil
+		return exitAsExpected
 	}
 	fmt.Fprintln(stdout, "netconform: not as expected:")
 	printList(stdout, unexpected)
-	return exitUnexpected, nil
+	return exitUnexpected
 }
 
 // checkNeeds runs the doctor (tens of milliseconds on Linux) before the

@@ -23,8 +23,9 @@ type reproducer struct {
 	note   string // what to know when running it
 }
 
-// reproducerFor returns the reproducer for sockets.mapped-sendto.* and
-// sockets.churn.* checks, nil for other checks.
+// reproducerFor returns the reproducer for sockets.mapped-sendto.*,
+// sockets.churn.* and sockets.tcp.abortive-close-rst checks, nil for other
+// checks.
 func reproducerFor(c reports.CheckResult) *reproducer {
 	switch {
 	case strings.HasPrefix(c.ID, "sockets.mapped-sendto."):
@@ -32,6 +33,8 @@ func reproducerFor(c reports.CheckResult) *reproducer {
 		return &reproducer{source: append([]byte(mc.defines(c.ID)), mustRead("repro/mapped_sendto.c")...),
 			args: "",
 			note: mc.note()}
+	case isTCPCheck(c.ID):
+		return tcpReproducer(c)
 	case strings.HasPrefix(c.ID, "sockets.churn."):
 		family, typ, count := churnConfig(c)
 		head := fmt.Sprintf("/* Defaults from netconform's %s: */\n#define DEFAULT_COUNT %d\n#define DEFAULT_FAMILY %q\n#define DEFAULT_TYPE %q\n\n", c.ID, count, family, typ)

@@ -50,6 +50,10 @@ type Params struct {
 	// self-validation uses it to make the SUT refuse the probe's sockets
 	// while the probe waits to be released.
 	wrapStart func(startFunc) startFunc
+	// LeakingPerGiB, when positive, names a machine whose TCP control-block
+	// count was already above that many per GiB of memory (the reason says
+	// so; the verdict stands).
+	LeakingPerGiB int
 }
 
 // churnLab is the smallest lab there is: the probe needs the SUT's network
@@ -69,6 +73,7 @@ func Run(ctx context.Context, env *harness.Env, k Kind, p Params) check.Result {
 	rctx, cancel := context.WithTimeout(ctx, p.Timeout)
 	defer cancel()
 	env.Logf("%s: %d cycles of %s in the SUT namespace%s", k.ID(), p.Count, churn.SocketName(k.Family, k.Type), limitNote(p.MemoryLimit))
+	machine := accounting.ReadMachine(p.LeakingPerGiB)
 	before := accounting.Take(ctx, lab.SUT())
 	start := lab.SUT().Start
 	if p.wrapStart != nil {
@@ -92,6 +97,9 @@ func Run(ctx context.Context, env *harness.Env, k Kind, p Params) check.Result {
 			parts = append(parts, c.String())
 		}
 		res.Reason += "; after the probe closed every socket, socket accounting stayed up: " + strings.Join(parts, ", ")
+	}
+	if note := machine.Note(); note != "" && res.Verdict != check.Error {
+		res.Reason += "; " + note
 	}
 	return res
 }

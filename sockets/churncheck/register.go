@@ -20,7 +20,7 @@ func init() {
 			Run: func(ctx context.Context, env *harness.Env) check.Result {
 				p := env.Params.Sockets
 				return Run(ctx, env, k, Params{Probe: env.Probe, Count: p.ChurnCount, Timeout: p.ChurnTimeout,
-					MemoryLimit: int64(env.Profile.ProbeMemoryLimit)})
+					MemoryLimit: int64(env.Profile.ProbeMemoryLimit), LeakingPerGiB: p.LeakingPCBsPerGiB})
 			},
 			Proofs: []catalog.Proof{
 				{Name: "stock", Want: check.Pass},

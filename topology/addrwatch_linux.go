@@ -1,4 +1,4 @@
-package ipv6
+package topology
 
 import (
 	"context"
@@ -6,19 +6,17 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
-
-	"github.com/netconform/netconform/topology"
 )
 
-// addressWatch wakes a waiter whenever the SUT's kernel announces an IPv6
-// address change (RTM_NEWADDR, RTM_DELADDR on RTNLGRP_IPV6_IFADDR), so that
-// waiting for SLAAC ends when the address appears, not at a poll.
-type addressWatch struct{ fd int }
+// netlinkAddressWatch wakes a waiter whenever the SUT's kernel announces an
+// IPv6 address change (RTM_NEWADDR, RTM_DELADDR on RTNLGRP_IPV6_IFADDR), so
+// that waiting for an address ends when it appears, not at a poll.
+type netlinkAddressWatch struct{ fd int }
 
-// watchAddresses subscribes inside the SUT's namespace: a netlink socket
+// WatchAddresses subscribes inside the SUT's namespace: a netlink socket
 // stays in the namespace it was created in.
-func watchAddresses(sut topology.SUT) (*addressWatch, error) {
-	w := &addressWatch{fd: -1}
+func WatchAddresses(sut SUT) (AddressWatch, error) {
+	w := &netlinkAddressWatch{fd: -1}
 	err := sut.Do(func() error {
 		fd, err := unix.Socket(unix.AF_NETLINK, unix.SOCK_RAW|unix.SOCK_CLOEXEC|unix.SOCK_NONBLOCK, unix.NETLINK_ROUTE)
 		if err != nil {
@@ -40,9 +38,9 @@ func watchAddresses(sut topology.SUT) (*addressWatch, error) {
 // waitSlice bounds one poll so that a cancelled ctx is noticed promptly.
 const waitSlice = 100 * time.Millisecond
 
-// wait returns at the next address change, at deadline, or when ctx ends
+// Wait returns at the next address change, at deadline, or when ctx ends
 // (its error). The caller looks at the addresses after each return.
-func (w *addressWatch) wait(ctx context.Context, deadline time.Time) error {
+func (w *netlinkAddressWatch) Wait(ctx context.Context, deadline time.Time) error {
 	for {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -66,7 +64,7 @@ func (w *addressWatch) wait(ctx context.Context, deadline time.Time) error {
 // drain discards the queued notifications: which change it was does not
 // matter, the caller reads the addresses again. An ENOBUFS (notifications
 // lost to overflow) ends the drain like an empty queue: the caller re-reads.
-func (w *addressWatch) drain() {
+func (w *netlinkAddressWatch) drain() {
 	buf := make([]byte, 8192)
 	for {
 		if _, _, err := unix.Recvfrom(w.fd, buf, unix.MSG_DONTWAIT); err != nil {
@@ -75,4 +73,4 @@ func (w *addressWatch) drain() {
 	}
 }
 
-func (w *addressWatch) close() { unix.Close(w.fd) }
+func (w *netlinkAddressWatch) Close() { unix.Close(w.fd) }

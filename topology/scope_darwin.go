@@ -1,4 +1,4 @@
-package ipv6
+package topology
 
 import (
 	"fmt"

@@ -1,0 +1,77 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/netconform/netconform/check"
+	"github.com/netconform/netconform/sockets/tcpchurn"
+)
+
+// tcpOptions are the tcp subcommand's flags beyond tcpchurn.Config.
+type tcpOptions struct {
+	tcpchurn.Config
+	waitStdin bool
+	progress  bool
+}
+
+func parseTCPFlags(args []string, stderr io.Writer) (tcpOptions, error) {
+	var o tcpOptions
+	fs := flag.NewFlagSet("tcp", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&o.Pattern, "pattern", tcpchurn.Connect, "connect, close-connecting, abort or rst")
+	fs.StringVar(&o.Family, "family", tcpchurn.Inet6, "inet6, inet or mapped (AF_INET6 with IPV6_V6ONLY off, to ::ffff:a.b.c.d)")
+	fs.IntVar(&o.Count, "count", 2000, "connections")
+	fs.StringVar(&o.Peer, "peer", "", "address:port to connect to (close-connecting: a peer that drops SYNs; rst: a peer that completes the handshake); empty: a listener on loopback")
+	fs.IntVar(&o.ListenPort, "listen-port", 0, "loopback listener port (0: any)")
+	fs.IntVar(&o.SampleEvery, "sample-every", 0, "connections between samples of the kernel's accounting (0: count/50)")
+	drain := fs.Duration("drain", 15*time.Second, "longest wait after the last close for the control-block count to come back")
+	fs.IntVar(&o.Slack, "slack", 0, "control blocks above the start that still end the drain")
+	wait := fs.Duration("wait", time.Second, "rst: how long the peers may take to see the RSTs (once for all connections)")
+	fs.BoolVar(&o.waitStdin, "wait-stdin", false, "wait for a line on stdin before starting")
+	fs.BoolVar(&o.progress, "progress", false, "write each sample to stderr as a progress line")
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	if fs.NArg() > 0 {
+		return o, fmt.Errorf("unexpected arguments: %q", fs.Args())
+	}
+	o.Drain, o.Wait = check.Duration(*drain), check.Duration(*wait)
+	if o.SampleEvery == 0 {
+		o.SampleEvery = o.EffectiveSampleEvery()
+	}
+	return o, o.Validate()
+}
+
+func tcpMain(args []string) int {
+	o, err := parseTCPFlags(args, os.Stderr)
+	if err != nil {
+		if err != flag.ErrHelp {
+			fmt.Fprintf(os.Stderr, "netconform-probe tcp: %v\n", err)
+		}
+		return 2
+	}
+	if o.waitStdin {
+		if _, err := bufio.NewReader(os.Stdin).ReadString('\n'); err != nil {
+			fmt.Fprintf(os.Stderr, "netconform-probe tcp: no start line on stdin: %v\n", err)
+			return 1
+		}
+	}
+	var progress io.Writer
+	if o.progress {
+		progress = os.Stderr
+	}
+	m := runTCP(o.Config, newSampler(), newCBCounter(), progress)
+	enc := json.NewEncoder(os.Stdout)
+	enc.SetIndent("", " ")
+	if err := enc.Encode(m); err != nil {
+		fmt.Fprintf(os.Stderr, "netconform-probe tcp: writing measurement: %v\n", err)
+		return 1
+	}
+	return 0
+}
