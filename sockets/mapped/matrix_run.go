@@ -12,6 +12,7 @@ import (
 	"github.com/netconform/netconform/check"
 	"github.com/netconform/netconform/harness"
 	"github.com/netconform/netconform/observation"
+	"github.com/netconform/netconform/topology"
 )
 
 // matrixQueue is the NFQUEUE number of the matrix's own filter (queues are
@@ -109,7 +110,7 @@ func RunMatrix(ctx context.Context, env *harness.Env, m Matrix, p Params) check.
 	order := map[string]int{}
 	for i, c := range m.Cases {
 		order[c.Name()] = i
-		if why := c.unavailable(); why != "" {
+		if why := c.unavailable(topology.SUTIsHost(env.Driver)); why != "" {
 			skipped = append(skipped, observation.MatrixCase{Name: c.Name(), Row: c.Row.Key(), Call: string(c.Call), Destination: string(c.To),
 				Expect: expectation(c.spec()), Verdict: string(check.Skip), Reason: why})
 			continue

@@ -204,3 +204,17 @@ func TestSystemFilterPassNeedsAttachedSockets(t *testing.T) {
 		t.Errorf("a loss is a fail, filter or not: %s", v)
 	}
 }
+
+// TestUnavailableCases: sendmsg_x runs only where xnu's system call exists,
+// and the loopback destination only where the SUT's loopback is the lab's.
+func TestUnavailableCases(t *testing.T) {
+	row := Row{Bind: BindMapped, Port: PortZero}
+	x := MatrixCase{Row: row, Call: CallConnectSendmsgX, To: Self}
+	if got := x.unavailable(false); (got == "") != sendmsgXAvailable {
+		t.Errorf("sendmsg_x: %q with sendmsgXAvailable %v", got, sendmsgXAvailable)
+	}
+	lo := MatrixCase{Row: row, Call: CallSendto, To: Loopback}
+	if lo.unavailable(false) != "" || !strings.Contains(lo.unavailable(true), "lo0 its own") {
+		t.Errorf("loopback: lab %q, host %q", lo.unavailable(false), lo.unavailable(true))
+	}
+}

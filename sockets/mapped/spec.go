@@ -104,7 +104,7 @@ const (
 	// Peer: the emulated IPv4 host on the link; arrival is seen on the wire.
 	Peer Destination = "peer"
 	// Loopback: ::ffff:127.0.0.1, a receiving socket bound to 127.0.0.1 in
-	// the SUT (lab namespaces only: see loopbackInLab).
+	// the SUT; skipped where the SUT is the host itself (MatrixCase.unavailable).
 	Loopback Destination = "loopback"
 )
 
