@@ -21,6 +21,11 @@ type Filter struct {
 // Stats returns what the filter has seen and decided so far.
 func (f *Filter) Stats() FilterStats { return f.verdicts.snapshot() }
 
+// SeenFrom is how many UDP or TCP packets the filter was given from the
+// given source ports: a check whose sockets each have a port of their own
+// tells with it which of its cases went through the filter.
+func (f *Filter) SeenFrom(ports ...uint16) int { return f.verdicts.seenFrom(ports) }
+
 // Rules lists the rules the filter installed, as iptables-save prints them
 // (without counters): evidence of what was put on the path, and of a filter
 // that is IPv4-only because ip6tables is missing.

@@ -185,6 +185,9 @@ func (l *verdictLoop) hook(a nfqueue.Attribute) int {
 	if a.Payload != nil {
 		pkt = *a.Payload
 	}
+	if port, ok := sourcePort(pkt); ok {
+		l.v.sawFrom(port)
+	}
 	verdict := nfqueue.NfAccept
 	if !l.v.decide(flowOf(pkt)) {
 		verdict = nfqueue.NfDrop

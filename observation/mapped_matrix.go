@@ -38,6 +38,11 @@ type MappedMatrix struct {
 	CFIL json.RawMessage `json:"cfil,omitempty"`
 	// PeerARPReplies is how often the emulated peer answered the SUT's ARP.
 	PeerARPReplies int `json:"peer_arp_replies"`
+	// Start and End bound the datagrams of all cases (RFC 3339): the cases'
+	// receive windows overlap (the 1st datagrams of every case, one wait,
+	// then the 2nd), so they share one window.
+	Start string `json:"start"`
+	End   string `json:"end"`
 }
 
 // MatrixRow is one bind row: the address and port the sockets are bound
@@ -86,19 +91,16 @@ type MatrixCase struct {
 	// says why) or error.
 	Verdict string `json:"verdict"`
 	Reason  string `json:"reason"`
-	// Start and End bound the case's own window (RFC 3339), which the
-	// kernel log lines in CFILLines fall in.
-	Start string `json:"start,omitempty"`
-	End   string `json:"end,omitempty"`
 	// Rates is the delivery of the 1st, 2nd... datagram over the K sockets.
 	Rates []MatrixRate `json:"rates,omitempty"`
 	// Sockets holds every socket and datagram.
 	Sockets []MatrixSocket `json:"sockets,omitempty"`
-	// FilterSeen and FilterDropped are what the user-space filter decided
-	// during this case (Linux).
-	FilterSeen    int `json:"filter_seen"`
-	FilterDropped int `json:"filter_dropped"`
-	// CFILLines are the kernel's CFIL log lines in the case's window (macOS).
+	// FilterSeen is how many of the case's packets (those from its
+	// sockets' ports) the check's own user-space filter was given (Linux).
+	FilterSeen int `json:"filter_seen"`
+	// CFILLines are the kernel's CFIL log lines about the case's sockets
+	// (macOS): those naming one of their local ports, with the lines that
+	// follow each ("CFIL: sosend() failed 22").
 	CFILLines []string `json:"cfil_lines,omitempty"`
 }
 

@@ -1,6 +1,7 @@
 package mapped
 
 import (
+	"net/netip"
 	"strings"
 	"testing"
 	"time"
@@ -216,5 +217,25 @@ func TestUnavailableCases(t *testing.T) {
 	lo := MatrixCase{Row: row, Call: CallSendto, To: Loopback}
 	if lo.unavailable(false) != "" || !strings.Contains(lo.unavailable(true), "lo0 its own") {
 		t.Errorf("loopback: lab %q, host %q", lo.unavailable(false), lo.unavailable(true))
+	}
+}
+
+// TestLinesOfCase: a kernel CFIL line belongs to the case whose socket's
+// local port it names, with the unnamed lines after it; the cases' windows
+// overlap, so time cannot say.
+func TestLinesOfCase(t *testing.T) {
+	lines := []string{
+		"2026-05-04 10:14:33.100000-0700 cfil_hash_entry_log:6088 <CFIL: Error: sosend_reinject() failed>: [86868 a.out] <UDP(17) out so 59fa 1 1 age 0> lport 65051 fport 65051 laddr 192.0.2.1 faddr 192.0.2.1 hash 201AAC1",
+		"2026-05-04 10:14:33.100001-0700 cfil_service_inject_queue:4472 CFIL: sosend() failed 22",
+		"2026-05-04 10:14:33.200000-0700 cfil_hash_entry_log:6088 <CFIL: Error: sosend_reinject() failed>: [86868 a.out] <UDP(17) out so 59fb 2 2 age 0> lport 40000 fport 9 laddr 192.0.2.1 faddr 192.0.2.2 hash 1",
+		"2026-05-04 10:14:33.200001-0700 cfil_service_inject_queue:4472 CFIL: sosend() failed 22",
+	}
+	rec := []SocketRecord{{Index: 1, Local: netip.MustParseAddrPort("[::ffff:192.0.2.1]:65051")}, {Index: 2, Local: netip.MustParseAddrPort("[::ffff:192.0.2.1]:1234")}}
+	got := linesOfCase(lines, rec)
+	if len(got) != 2 || got[0] != lines[0] || got[1] != lines[1] {
+		t.Errorf("got %q", got)
+	}
+	if got := linesOfCase(lines, nil); len(got) != 0 {
+		t.Errorf("a case without sockets got %q", got)
 	}
 }

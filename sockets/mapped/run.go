@@ -49,10 +49,13 @@ type caseRun struct {
 	// nonce makes this run's payloads unique, so nothing left over from
 	// another run or case can be mistaken for an arrival.
 	nonce string
-	// socks are the case's sockets (nil where set-up failed), and rx the
-	// receiving socket of a loopback case: closed by close.
-	socks []*udpSocket
-	rx    *udpSocket
+	// records are the case's sockets' records (open fills them in), socks
+	// its sockets (nil where set-up failed), rx the receiving socket of a
+	// loopback case (closed by close), dest where a socket's datagrams go.
+	records []SocketRecord
+	socks   []*udpSocket
+	rx      *udpSocket
+	dest    func(local netip.AddrPort) netip.AddrPort
 }
 
 func newCaseRun(s spec, p Params, sut topology.SUT, peer *peer4.Host) *caseRun {
@@ -104,60 +107,8 @@ func (m pending) datagram() *DatagramResult { return &m.rec.Datagrams[m.i] }
 // SUT could not be entered): no verdict.
 func (r *caseRun) run(ctx context.Context) ([]SocketRecord, error) {
 	defer r.close()
-	records, late, err := r.start(ctx)
-	if err != nil {
-		return records, err
-	}
-	return records, r.settle(ctx, late)
-}
-
-// start is run without the final window: it returns the datagrams that
-// missed their own windows, for settle (the matrix settles all its cases
-// together), and leaves the sockets open (close).
-func (r *caseRun) start(ctx context.Context) ([]SocketRecord, []pending, error) {
-	own := sutIPv4.Addr()
-	records := make([]SocketRecord, r.p.Sockets)
-	r.socks = make([]*udpSocket, r.p.Sockets)
-	var loopbackTo netip.AddrPort
-	if r.s.To == Loopback {
-		rx, err := openReceiver(r.sut)
-		if err != nil {
-			return records, nil, err
-		}
-		r.rx = rx
-		loopbackTo = rx.local()
-		r.col.(*socketCollector).add(rx.fd)
-	}
-	dest := func(local netip.AddrPort) netip.AddrPort {
-		switch r.s.To {
-		case Peer:
-			return netip.AddrPortFrom(peerIPv4, peerPort)
-		case Loopback:
-			return loopbackTo
-		}
-		return netip.AddrPortFrom(own, local.Port())
-	}
-	for k := range r.p.Sockets {
-		rec := &records[k]
-		rec.Index = k + 1
-		s, cerr := openSocket(r.sut, r.s, own, dest)
-		if cerr != nil {
-			if cerr.Call == "enter SUT" {
-				return records, nil, cerr.Err
-			}
-			// The stack refused to set the socket up: every datagram of
-			// it is lost with that errno.
-			for n := 1; n <= DatagramsPerSocket; n++ {
-				rec.Datagrams = append(rec.Datagrams, DatagramResult{Number: n, Call: cerr.Call, Return: -1, Errno: cerr.Errno, Outcome: Errno})
-			}
-			continue
-		}
-		r.socks[k] = s
-		rec.Local = s.local()
-		rec.To = s.display(dest(rec.Local))
-		if r.s.To == Self {
-			r.col.(*socketCollector).add(s.fd)
-		}
+	if err := r.open(); err != nil {
+		return r.records, err
 	}
 	burst := r.p.Sockets
 	if r.s.To == Peer {
@@ -170,21 +121,74 @@ func (r *caseRun) start(ctx context.Context) ([]SocketRecord, []pending, error) 
 			if s == nil {
 				continue
 			}
-			if m, ok := r.send(s, &records[k], n, dest); ok {
+			if m, ok := r.send(s, &r.records[k], n); ok {
 				batch = append(batch, m)
 			}
 			if len(batch) == burst {
 				if err := r.account(ctx, batch, &late); err != nil {
-					return records, late, err
+					return r.records, err
 				}
 				batch = nil
 			}
 		}
 		if err := r.account(ctx, batch, &late); err != nil {
-			return records, late, err
+			return r.records, err
 		}
 	}
-	return records, late, nil
+	return r.records, r.settle(ctx, late)
+}
+
+// open opens the case's K sockets (and the loopback receiver), binding and
+// connecting them as the case says, into r.records and r.socks: a socket the
+// stack refused to set up has every datagram recorded as lost with that
+// errno. An error is the harness's (the SUT could not be entered, the
+// receiver could not be opened).
+func (r *caseRun) open() error {
+	own := sutIPv4.Addr()
+	r.records = make([]SocketRecord, r.p.Sockets)
+	r.socks = make([]*udpSocket, r.p.Sockets)
+	var loopbackTo netip.AddrPort
+	if r.s.To == Loopback {
+		rx, err := openReceiver(r.sut)
+		if err != nil {
+			return err
+		}
+		r.rx = rx
+		loopbackTo = rx.local()
+		r.col.(*socketCollector).add(rx.fd)
+	}
+	r.dest = func(local netip.AddrPort) netip.AddrPort {
+		switch r.s.To {
+		case Peer:
+			return netip.AddrPortFrom(peerIPv4, peerPort)
+		case Loopback:
+			return loopbackTo
+		}
+		return netip.AddrPortFrom(own, local.Port())
+	}
+	for k := range r.p.Sockets {
+		rec := &r.records[k]
+		rec.Index = k + 1
+		s, cerr := openSocket(r.sut, r.s, own, r.dest)
+		if cerr != nil {
+			if cerr.Call == "enter SUT" {
+				return cerr.Err
+			}
+			// The stack refused to set the socket up: every datagram of
+			// it is lost with that errno.
+			for n := 1; n <= DatagramsPerSocket; n++ {
+				rec.Datagrams = append(rec.Datagrams, DatagramResult{Number: n, Call: cerr.Call, Return: -1, Errno: cerr.Errno, Outcome: Errno})
+			}
+			continue
+		}
+		r.socks[k] = s
+		rec.Local = s.local()
+		rec.To = s.display(r.dest(rec.Local))
+		if r.s.To == Self {
+			r.col.(*socketCollector).add(s.fd)
+		}
+	}
+	return nil
 }
 
 // openReceiver opens the loopback case's receiving socket in the SUT: an
@@ -216,9 +220,9 @@ func openReceiver(sut topology.SUT) (*udpSocket, error) {
 
 // send sends datagram n of socket rec and records the call's answer; ok
 // means the call accepted it and its arrival is to be awaited.
-func (r *caseRun) send(s *udpSocket, rec *SocketRecord, n int, dest func(netip.AddrPort) netip.AddrPort) (pending, bool) {
+func (r *caseRun) send(s *udpSocket, rec *SocketRecord, n int) (pending, bool) {
 	payload := fmt.Sprintf("netconform %s %s socket %d datagram %d", r.s.Name, r.nonce, rec.Index, n)
-	ret, err := s.send(r.s.Call, []byte(payload), dest(rec.Local), sutIPv4.Addr())
+	ret, err := s.send(r.s.Call, []byte(payload), r.dest(rec.Local), sutIPv4.Addr())
 	sentAt := time.Now()
 	rec.Datagrams = append(rec.Datagrams, DatagramResult{Number: n, Payload: payload, Call: r.s.Call.Syscall(), Return: ret})
 	d := &rec.Datagrams[len(rec.Datagrams)-1]
@@ -244,14 +248,25 @@ func (r *caseRun) account(ctx context.Context, batch []pending, late *[]pending)
 		return nil
 	}
 	last := batch[0].sentAt
-	payloads := make([]string, len(batch))
-	for i, m := range batch {
-		payloads[i] = m.datagram().Payload
+	for _, m := range batch {
 		if m.sentAt.After(last) {
 			last = m.sentAt
 		}
 	}
-	if err := awaitAll(ctx, r.col, payloads, last.Add(r.p.Timeout)); err != nil {
+	return r.accountUntil(ctx, batch, late, last.Add(r.p.Timeout))
+}
+
+// accountUntil is account with the wait ending at deadline at the latest:
+// the matrix waits for all its cases' datagrams of one number together.
+func (r *caseRun) accountUntil(ctx context.Context, batch []pending, late *[]pending, deadline time.Time) error {
+	if len(batch) == 0 {
+		return nil
+	}
+	payloads := make([]string, len(batch))
+	for i, m := range batch {
+		payloads[i] = m.datagram().Payload
+	}
+	if err := awaitAll(ctx, r.col, payloads, deadline); err != nil {
 		return err
 	}
 	for _, m := range batch {
