@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/netip"
 	"regexp"
 	"sort"
 	"strconv"
@@ -14,17 +15,20 @@ import (
 	"github.com/netconform/netconform/check"
 	"github.com/netconform/netconform/harness"
 	"github.com/netconform/netconform/observation"
+	"github.com/netconform/netconform/sockets/peer4"
 	"github.com/netconform/netconform/topology"
 )
 
 // matrixBurst is the most datagrams the matrix has in flight before it
 // accounts for them. Every one goes through a user-space filter on Linux,
-// and a burst of hundreds overruns the filter's netlink socket: the kernel
-// then drops them (nfnetlink_queue's user_dropped counter) while the calls
-// have returned success, a loss that would be the harness's, not the
-// stack's. 64 stay far below it; a matrix that loses datagrams then costs
-// one window per 64 datagrams of a number, not one per case.
-const matrixBurst = 64
+// and a burst that overruns the filter's netlink socket is dropped by the
+// kernel (nfnetlink_queue's user_dropped counter) while the calls have
+// returned success: a loss that would be the harness's, not the stack's.
+// The filter's socket holds thousands (cfil, queueReadBuffer); with the
+// default buffer a few hundred already overran it. A matrix that loses
+// datagrams costs one window per matrixBurst datagrams of a number, not one
+// per case: two for the default matrix's 1st datagrams.
+const matrixBurst = 256
 
 // matrixQueue is the NFQUEUE number of the matrix's own filter (queues are
 // per network namespace; the matrix has a lab of its own).
@@ -132,6 +136,10 @@ func RunMatrix(ctx context.Context, env *harness.Env, m Matrix, p Params) check.
 			return res
 		}
 	}
+	if err := primePeer(ctx, lab.SUT(), peer, p.Timeout); err != nil {
+		res.Errorf("%v", err)
+		return res
+	}
 	start := time.Now()
 	var late []inflight
 	for n := 1; n <= DatagramsPerSocket; n++ {
@@ -223,6 +231,46 @@ func RunMatrix(ctx context.Context, env *harness.Env, m Matrix, p Params) check.
 		res.Errorf("%v", err)
 	}
 	return res
+}
+
+// primePeer has the SUT resolve the peer's address before the matrix's
+// datagrams go out: a harness socket (AF_INET, not one of a case) sends to
+// the peer's discard port until one of its datagrams reaches the wire, three
+// tries within one window. A stack holds only a few datagrams for a
+// neighbour it has not resolved (xnu: 16), and the matrix sends many at once;
+// a loss in that queue is not the loss it looks for (the single peer check,
+// sockets.mapped-sendto.peer, keeps the unresolved first datagram). If the
+// peer is still unresolved after the tries (the SUT loses those datagrams
+// too), the matrix goes on and sends at most 16 to the peer at a time until
+// it has answered ARP. An error is the harness's.
+func primePeer(ctx context.Context, sut topology.SUT, peer *peer4.Host, window time.Duration) error {
+	var s *udpSocket
+	var cerr *callError
+	if err := sut.Do(func() error {
+		s, cerr = rawSocket(spec{Family: "inet"})
+		return nil
+	}); err != nil {
+		return fmt.Errorf("harness could not enter the SUT: %w", err)
+	}
+	if cerr != nil {
+		return fmt.Errorf("harness could not open its own socket to resolve the peer: %v", cerr)
+	}
+	defer s.close()
+	col := newWireCollector(peer)
+	to := netip.AddrPortFrom(peerIPv4, peerPort)
+	for try := 1; try <= 3; try++ {
+		payload := fmt.Sprintf("netconform resolve the peer %d %d", time.Now().UnixNano(), try)
+		if _, err := s.send(CallSendto, []byte(payload), to, netip.Addr{}); err != nil {
+			return nil // refused: the cases will say so themselves
+		}
+		if err := awaitAll(ctx, col, []string{payload}, time.Now().Add(window/3)); err != nil {
+			return err
+		}
+		if _, ok := col.seen(payload); ok {
+			return nil
+		}
+	}
+	return nil
 }
 
 // inflight is a datagram of one of the matrix's cases whose outcome is not
