@@ -425,10 +425,10 @@ func coverageSentence(fp filterPath, stats cfil.FilterStats, attr *cfil.Attribut
 	return "whether a content filter was on the path is not known: " + attr.Summary
 }
 
-// otherFilters names the other user-space filters of this process that
-// were on the SUT during the matrix (a fault the self-validation injected,
-// say), with what they did: a loss after the check's own filter is theirs
-// to explain.
+// otherFilters names the other queueing filters that were on the SUT
+// during the matrix (a fault the self-validation injected, say) with what
+// they did, netconform's own with their counts, others as cfil saw them: a
+// loss beside the check's own filter is theirs to explain.
 func otherFilters(own uint16, attr *cfil.Attribution) string {
 	var out []string
 	for _, a := range attr.After.Filters {
@@ -446,6 +446,12 @@ func otherFilters(own uint16, attr *cfil.Attribution) string {
 			hook = a.Table + " " + hook
 		}
 		out = append(out, fmt.Sprintf("; another user-space filter on the path (NFQUEUE %d on %s, %s) saw %d packets and dropped %d", a.Queue, hook, a.Mode, d.Seen, d.Dropped))
+	}
+	// Queues no filter of this process holds: cfil's own sentences.
+	for _, part := range strings.Split(attr.Summary, "; ") {
+		if strings.Contains(part, "no program holds the queue") || strings.Contains(part, "outside this process") {
+			out = append(out, "; "+part)
+		}
 	}
 	return strings.Join(out, "")
 }
