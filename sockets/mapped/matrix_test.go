@@ -239,3 +239,27 @@ func TestLinesOfCase(t *testing.T) {
 		t.Errorf("a case without sockets got %q", got)
 	}
 }
+
+// TestCoverageSentence: the matrix's reason ends with what content filter
+// its cases went through, or that none did.
+func TestCoverageSentence(t *testing.T) {
+	mac := func(active string) cfil.State {
+		return cfil.State{OS: "darwin", Sysctls: map[string]string{"net.cfil.active_count": active}}
+	}
+	none := filterPath{none: cfil.NoFilterNote + " (net.cfil.active_count 0: no content filter agent is connected on this machine)"}
+	for _, tt := range []struct {
+		name string
+		fp   filterPath
+		a    cfil.Attribution
+		want string
+	}{
+		{"mac without a filter", none, cfil.Attribution{Before: mac("0"), After: mac("0")}, cfil.NoFilterNote + " (net.cfil.active_count 0"},
+		{"mac with the machine's filter", filterPath{agents: 1}, cfil.Attribution{Before: mac("1"), After: mac("1"), FilterOnPath: true, Summary: "a content filter is on the path"},
+			"every case went through the machine's own content filter (net.cfil.active_count 1); content filter: a content filter is on the path"},
+		{"mac, evidence unreadable", none, cfil.Attribution{Before: cfil.State{OS: "darwin"}, After: mac("0"), Summary: "x"}, "whether a content filter was on the path is not known: x"},
+	} {
+		if got := coverageSentence(tt.fp, cfil.FilterStats{}, &tt.a); !strings.HasPrefix(got, tt.want) {
+			t.Errorf("%s: %q, want it to start with %q", tt.name, got, tt.want)
+		}
+	}
+}
