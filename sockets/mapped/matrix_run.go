@@ -53,11 +53,12 @@ type caseResult struct {
 }
 
 // RunMatrix runs matrix m as one check on one lab: every case on K fresh
-// sockets of its own, one case after the other, every case's datagrams
-// through the content filter on the path (Linux: the check's own
-// user-space filter, accepting everything; macOS: the machine's, when an
-// agent is connected). Every case's sockets stay open until the last case
-// is done, so that no two cases share a flow; the datagrams that missed
+// sockets of its own, every case's datagrams through the content filter on
+// the path (Linux: the check's own user-space filter, accepting everything;
+// macOS: the machine's, when an agent is connected). Every case's sockets
+// stay open until the last case is done, so that no two cases share a flow.
+// The cases' receive windows overlap: the 1st datagrams of all of them go
+// out, then one wait, then the 2nd datagrams; the datagrams that missed
 // their windows get one more window, for all cases together, at the end.
 func RunMatrix(ctx context.Context, env *harness.Env, m Matrix, p Params) check.Result {
 	res := check.Result{ID: IDMatrix, Title: MatrixTitle, Spec: Spec, Labels: []string{"sockets", "mapped-sendto", "cfil"}}
