@@ -62,7 +62,7 @@ func writeMatrixHead(b *strings.Builder, m *observation.MappedMatrix) {
 	case "none", "unknown":
 		cls = "cfil muted"
 	}
-	w(`<p class="` + cls + `"><strong>Content filter:</strong> ` + esc(orDash(m.Filter.Sentence)) + `</p>`)
+	w(`<p class="` + cls + `"><strong>Filter on the cases' path:</strong> ` + esc(orDash(m.Filter.Sentence)) + `</p>`)
 }
 
 // cellMark is the short text of one destination in a cell: "self ✓",
@@ -154,13 +154,24 @@ func writeMatrixCases(b *strings.Builder, m *observation.MappedMatrix) {
 		}
 	}
 	if len(bad) > 0 {
-		w(`<h4>Cases that lost datagrams (` + strconv.Itoa(len(bad)) + `)</h4>`)
+		// A few are shown open; many (a release that breaks every case)
+		// are folded: the table above already says which.
+		open := ""
+		if len(bad) <= 6 {
+			open = " open"
+		}
+		w(`<details` + open + `><summary>cases that lost datagrams (` + strconv.Itoa(len(bad)) + `): each with its datagram table and sockets</summary>`)
 		for _, c := range bad {
 			dc := matrixDgCase(m, c)
 			writeCase(b, &dc, true)
-			w(`<p class="wrap">` + esc(c.Reason) + `</p>`)
-			writeLines(b, "kernel CFIL lines in this case's window", c.CFILLines)
+			if c.Verdict != "fail" || c.Expect == "refusal" {
+				// The datagram table does not say it: an error, or a
+				// refusal that did not happen.
+				w(`<p class="wrap">` + esc(c.Reason) + `</p>`)
+			}
+			writeLines(b, "kernel CFIL lines about this case's sockets", c.CFILLines)
 		}
+		w(`</details>`)
 	}
 	if len(skipped) > 0 {
 		w(`<details><summary>skipped cases (` + strconv.Itoa(len(skipped)) + `)</summary><ul class="tight">`)

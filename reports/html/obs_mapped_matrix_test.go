@@ -68,10 +68,10 @@ func TestRenderMappedMatrix(t *testing.T) {
 		// self before peer in the cell, whatever the order of the cases.
 		`self ✗ 1st 1/1</span><br><span class="badge v-pass"`,
 		`peer ✓`, `self –`, `<td class="muted">·</td>`,
-		`no content filter on the path: the reported loss happens only in a filter&#39;s reinject path`,
-		`Cases that lost datagrams (1)`, `<h4 class="mono">mapped/0 sendto self</h4>`,
+		`Filter on the cases' path:</strong> no content filter on the path: the reported loss happens only in a filter&#39;s reinject path`,
+		`<details open><summary>cases that lost datagrams (1)`, `<h4 class="mono">mapped/0 sendto self</h4>`,
 		`1 of 1 lost silently: sendto() said success but nothing arrived`,
-		`kernel CFIL lines in this case&#39;s window`, `CFIL: sosend() failed 22`,
+		`kernel CFIL lines about this case&#39;s sockets`, `CFIL: sosend() failed 22`,
 		`macOS only &lt;b&gt;`, `cases that passed (2)`,
 		`<span class="badge v-fail">1 fail</span>`,
 	} {
