@@ -65,7 +65,11 @@ func onPathSentence(before, after State, hits map[string]int64, moved map[uint16
 	var out []string
 	for _, q := range qs {
 		if f, ok := filterDelta(before.Filters, after.Filters, q); ok {
-			s := fmt.Sprintf("a user-space filter (NFQUEUE %d, %s, %s) saw %d packets and dropped %d", q, f.Hook, f.Mode, f.Seen, f.Dropped)
+			hook := f.Hook
+			if f.Table != "" {
+				hook = f.Table + " " + hook
+			}
+			s := fmt.Sprintf("a user-space filter (NFQUEUE %d, %s, %s) saw %d packets and dropped %d", q, hook, f.Mode, f.Seen, f.Dropped)
 			if len(f.DroppedFlows) > 0 {
 				s += " (" + strings.Join(f.DroppedFlows, ", ") + ")"
 			}
@@ -94,7 +98,7 @@ func filterDelta(before, after []FilterState, q uint16) (FilterState, bool) {
 		return FilterState{}, false
 	}
 	d := *a
-	if b != nil && b.Hook == a.Hook && b.Mode == a.Mode && b.Seen <= a.Seen {
+	if b != nil && b.Hook == a.Hook && b.Table == a.Table && b.Mode == a.Mode && b.Seen <= a.Seen {
 		d.Seen -= b.Seen
 		d.Accepted -= b.Accepted
 		d.Dropped -= b.Dropped

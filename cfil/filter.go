@@ -22,6 +22,11 @@ type Filter struct {
 // Stats returns what the filter has seen and decided so far.
 func (f *Filter) Stats() FilterStats { return f.verdicts.snapshot() }
 
+// SeenFrom is how many UDP or TCP packets the filter was given from the
+// given source ports: a check whose sockets each have a port of their own
+// tells with it which of its cases went through the filter.
+func (f *Filter) SeenFrom(ports ...uint16) int { return f.verdicts.seenFrom(ports) }
+
 // Rules lists the rules the filter installed, as iptables-save prints them
 // (without counters): evidence of what was put on the path, and of a filter
 // that is IPv4-only because ip6tables is missing.
@@ -80,7 +85,7 @@ func (r *filterRegistry) on(sut topology.SUT) []FilterState {
 	var out []FilterState
 	for _, f := range r.filters {
 		if sameSUT(f.sut, sut) {
-			out = append(out, FilterState{Queue: f.cfg.Queue, Hook: f.cfg.Hook, Mode: f.cfg.Mode, FilterStats: f.Stats()})
+			out = append(out, FilterState{Queue: f.cfg.Queue, Table: tableName(f.cfg), Hook: f.cfg.Hook, Mode: f.cfg.Mode, FilterStats: f.Stats()})
 		}
 	}
 	return out
@@ -95,4 +100,12 @@ func sameSUT(a, b topology.SUT) (same bool) {
 		}
 	}()
 	return a == b
+}
+
+// tableName is the table a FilterState records: empty for filter.
+func tableName(c FilterConfig) string {
+	if c.table() == "filter" {
+		return ""
+	}
+	return c.table()
 }

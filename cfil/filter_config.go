@@ -25,8 +25,15 @@ const (
 // FilterConfig says where the filter sits and what it does.
 type FilterConfig struct {
 	Queue uint16 // NFQUEUE number
-	// Hook is "INPUT" or "OUTPUT": the iptables chain in the SUT namespace
-	// (INPUT = the SUT's input path).
+	// Table is the iptables table: "" or "filter" (the default), or
+	// "mangle". Netfilter runs mangle OUTPUT before filter OUTPUT and mangle
+	// POSTROUTING after it: a fault placed there sits before, or after, a
+	// filter the check itself put in filter OUTPUT.
+	Table string
+	// Hook is the chain in the SUT namespace: "INPUT" or "OUTPUT" (INPUT =
+	// the SUT's input path); in the mangle table also "POSTROUTING" (every
+	// locally sent packet, after the filter table's OUTPUT, on its way to
+	// the interface, loopback included).
 	Hook string
 	// Match is extra iptables match arguments, e.g. []string{"-p", "udp"}.
 	Match []string
@@ -49,10 +56,17 @@ func unsupported(format string, args ...any) error {
 // validate rejects a configuration that is the caller's mistake. These
 // errors do not wrap ErrUnsupported: a check must not skip over its own bug.
 func (c FilterConfig) validate() error {
-	switch c.Hook {
-	case "INPUT", "OUTPUT":
+	switch c.Table {
+	case "", "filter":
+		if c.Hook != "INPUT" && c.Hook != "OUTPUT" {
+			return fmt.Errorf("cfil: hook %q: want INPUT or OUTPUT", c.Hook)
+		}
+	case "mangle":
+		if c.Hook != "INPUT" && c.Hook != "OUTPUT" && c.Hook != "POSTROUTING" {
+			return fmt.Errorf("cfil: hook %q of table mangle: want INPUT, OUTPUT or POSTROUTING", c.Hook)
+		}
 	default:
-		return fmt.Errorf("cfil: hook %q: want INPUT or OUTPUT", c.Hook)
+		return fmt.Errorf("cfil: table %q: want filter or mangle", c.Table)
 	}
 	switch c.Mode {
 	case Accept, DropFirstPerFlow, DropFirst:
@@ -67,6 +81,22 @@ func (c FilterConfig) validate() error {
 		}
 	}
 	return nil
+}
+
+// table is the iptables table the rule goes in.
+func (c FilterConfig) table() string {
+	if c.Table == "" {
+		return "filter"
+	}
+	return c.Table
+}
+
+// Where names the hook for a person: "OUTPUT", "mangle POSTROUTING".
+func (c FilterConfig) Where() string {
+	if c.table() == "filter" {
+		return c.Hook
+	}
+	return c.table() + " " + c.Hook
 }
 
 // ruleSpec is the iptables rule body after the chain name.

@@ -19,7 +19,7 @@ import (
 // enough for the IP and transport headers that name the flow.
 const copyRange = 128
 
-// StartFilter installs `iptables -I <Hook> <Match...> -j NFQUEUE --queue-num
+// StartFilter installs `iptables [-t <Table>] -I <Hook> <Match...> -j NFQUEUE --queue-num
 // <Queue>` (and the same with ip6tables when it is installed) inside the
 // SUT's namespace and runs the verdict loop on an nfqueue netlink socket
 // opened inside it. A missing binary, kernel feature or permission gives an
@@ -78,7 +78,7 @@ func StartFilter(ctx context.Context, sut topology.SUT, cfg FilterConfig) (*Filt
 		return errors.Join(errs...)
 	}
 	for _, tool := range tools {
-		r := iptablesRule{tool: tool, chain: cfg.Hook, spec: cfg.ruleSpec()}
+		r := iptablesRule{tool: tool, table: cfg.Table, chain: cfg.Hook, spec: cfg.ruleSpec()}
 		if err := r.insert(ctx, sut); err != nil {
 			return nil, errors.Join(err, removeRules(), stopLoop())
 		}
@@ -113,7 +113,31 @@ func openQueue(sut topology.SUT, queue uint16) (*nfqueue.Nfqueue, error) {
 	if openErr != nil {
 		return nil, classifyNetlink(sut, queue, fmt.Errorf("open nfnetlink socket: %w", openErr))
 	}
+	growReadBuffer(q)
 	return q, nil
+}
+
+// queueReadBuffer is the netlink socket's receive buffer the filter asks
+// for. With the default (net.core.rmem_default, 208 KiB) a burst of a few
+// hundred queued packets overruns it and the kernel drops the rest
+// (nfnetlink_queue's user_dropped), which would look like the stack losing
+// them; 8 MiB holds thousands.
+const queueReadBuffer = 8 << 20
+
+// growReadBuffer raises the queue socket's receive buffer, past
+// net.core.rmem_max with SO_RCVBUFFORCE (the filter runs with CAP_NET_ADMIN),
+// else as far as SO_RCVBUF goes. Best effort: a smaller buffer still works,
+// and a lost packet shows in the queue's counters.
+func growReadBuffer(q *nfqueue.Nfqueue) {
+	if rc, err := q.Con.SyscallConn(); err == nil {
+		var serr error
+		if cerr := rc.Control(func(fd uintptr) {
+			serr = unix.SetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_RCVBUFFORCE, queueReadBuffer)
+		}); cerr == nil && serr == nil {
+			return
+		}
+	}
+	_ = q.Con.SetReadBuffer(queueReadBuffer)
 }
 
 // classifyNetlink says whether a netlink failure means the machine lacks
@@ -184,6 +208,9 @@ func (l *verdictLoop) hook(a nfqueue.Attribute) int {
 	var pkt []byte
 	if a.Payload != nil {
 		pkt = *a.Payload
+	}
+	if port, ok := sourcePort(pkt); ok {
+		l.v.sawFrom(port)
 	}
 	verdict := nfqueue.NfAccept
 	if !l.v.decide(flowOf(pkt)) {

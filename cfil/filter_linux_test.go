@@ -25,15 +25,18 @@ func TestFilterOnTheSUTPath(t *testing.T) {
 	sut := newLabSUT(t)
 	scenarios := []struct {
 		name  string
+		table string
 		hook  string
 		mode  Mode
 		steps []step
 	}{
-		{"accept", "OUTPUT", Accept, []step{{0, "hello 1", true}, {1, "hello 2", true}}},
-		{"drop-first-per-flow", "OUTPUT", DropFirstPerFlow,
+		{"accept", "", "OUTPUT", Accept, []step{{0, "hello 1", true}, {1, "hello 2", true}}},
+		{"drop-first-per-flow", "", "OUTPUT", DropFirstPerFlow,
 			[]step{{0, "a 1", false}, {0, "a 2", true}, {1, "b 1", false}, {1, "b 2", true}, {0, "a 3", true}}},
-		{"drop-first-per-flow on input", "INPUT", DropFirstPerFlow, []step{{0, "a 1", false}, {0, "a 2", true}}},
-		{"drop-first", "OUTPUT", DropFirst, []step{{0, "a 1", false}, {0, "a 2", true}, {1, "b 1", true}}},
+		{"drop-first-per-flow on input", "", "INPUT", DropFirstPerFlow, []step{{0, "a 1", false}, {0, "a 2", true}}},
+		// After the filter table: where the mapped matrix's fault sits.
+		{"drop-first-per-flow in mangle POSTROUTING", "mangle", "POSTROUTING", DropFirstPerFlow, []step{{0, "a 1", false}, {0, "a 2", true}, {1, "b 1", false}}},
+		{"drop-first", "", "OUTPUT", DropFirst, []step{{0, "a 1", false}, {0, "a 2", true}, {1, "b 1", true}}},
 	}
 	for _, fam := range udpFamilies {
 		for _, sc := range scenarios {
@@ -42,7 +45,7 @@ func TestFilterOnTheSUTPath(t *testing.T) {
 				senders := []udpSocket{openUDP(t, sut, fam), openUDP(t, sut, fam)}
 				goroutines := runtime.NumGoroutine()
 
-				f := startFilter(t, sut, FilterConfig{Queue: 3, Hook: sc.hook, Match: []string{"-p", "udp"}, Mode: sc.mode})
+				f := startFilter(t, sut, FilterConfig{Queue: 3, Table: sc.table, Hook: sc.hook, Match: []string{"-p", "udp"}, Mode: sc.mode})
 				before, since := snapshot(t, sut), time.Now()
 				var wantDropped []string
 				for _, s := range sc.steps {

@@ -61,3 +61,35 @@ func protoName(p byte) string {
 	}
 	return fmt.Sprintf("proto %d", p)
 }
+
+// sourcePort is the UDP or TCP source port of an IP packet (as NFQUEUE hands
+// it over); ok is false for anything else or a packet too short to say.
+func sourcePort(pkt []byte) (port uint16, ok bool) {
+	if len(pkt) < 1 {
+		return 0, false
+	}
+	var proto byte
+	var l4 []byte
+	switch pkt[0] >> 4 {
+	case 4:
+		if len(pkt) < 20 {
+			return 0, false
+		}
+		ihl := int(pkt[0]&0x0f) * 4
+		if ihl < 20 || len(pkt) < ihl {
+			return 0, false
+		}
+		proto, l4 = pkt[9], pkt[ihl:]
+	case 6:
+		if len(pkt) < 40 {
+			return 0, false
+		}
+		proto, l4 = pkt[6], pkt[40:]
+	default:
+		return 0, false
+	}
+	if (proto != 6 && proto != 17) || len(l4) < 2 {
+		return 0, false
+	}
+	return binary.BigEndian.Uint16(l4[0:2]), true
+}

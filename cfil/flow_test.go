@@ -43,3 +43,27 @@ func TestFlowOf(t *testing.T) {
 		})
 	}
 }
+
+func TestSourcePort(t *testing.T) {
+	const (
+		ipv4UDP  = "450000240000400040110000" + "c0000201" + "c0000201" + "9c409c41" + "00100000"
+		ipv6UDP  = "6000000000081140" + "20010db8000000000000000000000001" + "20010db8000000000000000000000002" + "003514e900080000"
+		ipv4ICMP = "4500001c000000004001" + "0000" + "c6336401" + "cb007109" + "0800f7ff00000000"
+	)
+	for _, tt := range []struct {
+		pkt  string
+		port uint16
+		ok   bool
+	}{{ipv4UDP, 40000, true}, {ipv6UDP, 53, true}, {ipv4ICMP, 0, false}, {ipv4UDP[:40], 0, false}, {"", 0, false}} {
+		if p, ok := sourcePort(mustHex(t, tt.pkt)); p != tt.port || ok != tt.ok {
+			t.Errorf("%s: %d %v, want %d %v", tt.pkt, p, ok, tt.port, tt.ok)
+		}
+	}
+	v := newVerdicts(Accept)
+	v.sawFrom(40000)
+	v.sawFrom(40000)
+	v.sawFrom(53)
+	if v.seenFrom([]uint16{40000, 9}) != 2 || v.seenFrom([]uint16{53, 40000}) != 3 {
+		t.Errorf("seenFrom: %v", v.from)
+	}
+}

@@ -12,12 +12,20 @@ import (
 // iptablesRule is one rule the filter owns in the SUT namespace.
 type iptablesRule struct {
 	tool  string // iptables or ip6tables
+	table string // "" = filter
 	chain string
 	spec  []string
 }
 
 func (r iptablesRule) String() string {
-	return r.tool + " -A " + r.chain + " " + strings.Join(r.spec, " ")
+	return r.tool + r.tableArg() + " -A " + r.chain + " " + strings.Join(r.spec, " ")
+}
+
+func (r iptablesRule) tableArg() string {
+	if r.table == "" || r.table == "filter" {
+		return ""
+	}
+	return " -t " + r.table
 }
 
 // lockWait makes iptables wait for the xtables lock (a file shared by every
@@ -33,7 +41,11 @@ func (r iptablesRule) remove(ctx context.Context, sut topology.SUT) error {
 }
 
 func (r iptablesRule) run(ctx context.Context, sut topology.SUT, op string) error {
-	args := append(append(append([]string{}, lockWait...), op, r.chain), r.spec...)
+	args := append([]string{}, lockWait...)
+	if t := strings.TrimSpace(r.tableArg()); t != "" {
+		args = append(args, strings.Fields(t)...)
+	}
+	args = append(append(args, op, r.chain), r.spec...)
 	res, err := runInSUT(ctx, sut, r.tool, args...)
 	switch {
 	case errors.Is(err, exec.ErrNotFound):

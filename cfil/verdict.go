@@ -10,10 +10,30 @@ type verdicts struct {
 	mu    sync.Mutex
 	flows map[string]bool // flows already given a packet
 	stats FilterStats
+	// from counts the UDP and TCP packets seen by source port.
+	from map[uint16]int
 }
 
 func newVerdicts(mode Mode) *verdicts {
-	return &verdicts{mode: mode, flows: map[string]bool{}}
+	return &verdicts{mode: mode, flows: map[string]bool{}, from: map[uint16]int{}}
+}
+
+// sawFrom records a packet's source port (UDP, TCP).
+func (v *verdicts) sawFrom(port uint16) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.from[port]++
+}
+
+// seenFrom is how many packets came from the given source ports.
+func (v *verdicts) seenFrom(ports []uint16) int {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	n := 0
+	for _, p := range ports {
+		n += v.from[p]
+	}
+	return n
 }
 
 // decide records a packet of flow and reports whether to accept it.

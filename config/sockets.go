@@ -58,6 +58,12 @@ type SocketsParams struct {
 	// already leaking in the check's reason. bun's CI reboots a macOS 26
 	// machine whose net.inet.tcp.pcbcount stays above 5,000 per GiB.
 	LeakingPCBsPerGiB int `yaml:"leaking_pcbs_per_gib"`
+	// MappedMatrix is which IPv4-mapped sendto matrix
+	// sockets.mapped-sendto.matrix runs: "default" (every bind row and
+	// every call once, to the socket's own address, plus the seed's row to
+	// the peer and to mapped loopback: 54 cases) or "full" (every
+	// destination in every cell, and the IPV6_V6ONLY rows: 168 cases).
+	MappedMatrix string `yaml:"mapped_matrix"`
 }
 
 func (p *SocketsParams) defaults() {
@@ -87,6 +93,9 @@ func (p *SocketsParams) defaults() {
 	}
 	if p.LeakingPCBsPerGiB == 0 {
 		p.LeakingPCBsPerGiB = 5000
+	}
+	if p.MappedMatrix == "" {
+		p.MappedMatrix = "default"
 	}
 }
 
@@ -123,6 +132,9 @@ func (p SocketsParams) validate() error {
 	}
 	if p.LeakingPCBsPerGiB < 1 {
 		errs = append(errs, fmt.Errorf("params.sockets.leaking_pcbs_per_gib: %d is not positive", p.LeakingPCBsPerGiB))
+	}
+	if p.MappedMatrix != "default" && p.MappedMatrix != "full" {
+		errs = append(errs, fmt.Errorf("params.sockets.mapped_matrix: %q is not default or full", p.MappedMatrix))
 	}
 	return errors.Join(errs...)
 }

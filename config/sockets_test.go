@@ -57,6 +57,8 @@ func TestSocketsParams(t *testing.T) {
 		{"too many sockets", "version: 1\nparams:\n  sockets:\n    fresh_sockets: 5000\n", "fresh_sockets: 5000"},
 		{"negative count", "version: 1\nparams:\n  sockets:\n    churn_count: -5\n", "churn_count: -5"},
 		{"negative timeout", "version: 1\nparams:\n  sockets:\n    receive_timeout: -1s\n", "timeouts must be positive"},
+		{"full mapped matrix", "version: 1\nparams:\n  sockets:\n    mapped_matrix: full\n", ""},
+		{"unknown mapped matrix", "version: 1\nparams:\n  sockets:\n    mapped_matrix: all\n", `mapped_matrix: "all" is not default or full`},
 		{"memory limit", "version: 1\nprofiles:\n  tight:\n    probe_memory_limit: 2MiB\n", ""},
 		{"bad memory limit", "version: 1\nprofiles:\n  tight:\n    probe_memory_limit: 2MB\n", `size "2MB"`},
 	}
@@ -75,6 +77,9 @@ func TestSocketsParams(t *testing.T) {
 			p := c.Params.Sockets
 			if p.FreshSockets != 10 || p.ReceiveTimeout != time.Second || p.ChurnCount != 250000 || p.ChurnTimeout != time.Minute {
 				t.Errorf("defaults not applied: %+v", p)
+			}
+			if want := map[bool]string{true: "full", false: "default"}[strings.Contains(tt.yaml, "mapped_matrix: full")]; p.MappedMatrix != want {
+				t.Errorf("mapped_matrix = %q, want %q", p.MappedMatrix, want)
 			}
 			if tight, ok := c.Profiles["tight"]; ok && tight.ProbeMemoryLimit != 2<<20 {
 				t.Errorf("probe_memory_limit = %d, want %d", tight.ProbeMemoryLimit, 2<<20)

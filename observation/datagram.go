@@ -38,11 +38,18 @@ type FilteredFirstDatagram struct {
 // UserFilter is the user-space filter a check ran and what it decided
 // (sockets/mapped.FilterRecord).
 type UserFilter struct {
-	Queue uint16     `json:"queue"`
+	Queue uint16 `json:"queue"`
+	// Hook is the chain, with its table when not filter ("mangle POSTROUTING").
 	Hook  string     `json:"hook"`
 	Match []string   `json:"match"`
 	Mode  FilterMode `json:"mode"`
 	Rules []string   `json:"rules,omitempty"`
+	// System, instead of the fields above, names the machine's own content
+	// filter the datagrams went through (macOS: "the machine's own content
+	// filter: net.cfil.active_count 1").
+	System string `json:"system,omitempty"`
+	// None says why no content filter was on the path.
+	None string `json:"none,omitempty"`
 	FilterStats
 }
 
@@ -55,6 +62,9 @@ const (
 	// DestinationPeer: the emulated IPv4 host on the link; arrival is seen
 	// on the wire.
 	DestinationPeer Destination = "peer"
+	// DestinationLoopback: ::ffff:127.0.0.1, a socket bound to 127.0.0.1
+	// in the SUT receives.
+	DestinationLoopback Destination = "loopback"
 )
 
 // Outcome is what became of one datagram, judged from both sides: what the

@@ -58,7 +58,9 @@ type QueueCounters struct {
 // the filter's own account of its verdicts, which the kernel's queue
 // counters cannot give (cfil.FilterState).
 type UserFilterState struct {
-	Queue uint16     `json:"queue"`
+	Queue uint16 `json:"queue"`
+	// Table is the iptables table when it is not filter ("mangle").
+	Table string     `json:"table,omitempty"`
 	Hook  string     `json:"hook"`
 	Mode  FilterMode `json:"mode"`
 	FilterStats

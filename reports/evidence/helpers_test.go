@@ -10,6 +10,8 @@ func checkResult(id string) check.Result {
 	// The TCP checks' results always name their view (they came after
 	// results did); the tests build theirs by id.
 	switch {
+	case id == "sockets.mapped-sendto.matrix":
+		r.View = observation.ViewMappedMatrix
 	case id == rstCheckID:
 		r.View = observation.ViewTCPRST
 	case isTCPCheck(id):

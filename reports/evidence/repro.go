@@ -35,14 +35,17 @@ type reproducer struct {
 //     ViewTCPRST): repro/tcp_churn.c with the failing pattern and family.
 func reproducerFor(c reports.CheckResult) *reproducer {
 	switch c.ViewName() {
-	case observation.ViewFirstDatagram:
-		var o observation.FirstDatagram
-		if json.Unmarshal(c.Observations, &o) != nil || o.Family != "inet6" {
-			return nil
+	case observation.ViewFirstDatagram, observation.ViewMappedMatrix:
+		if c.ViewName() == observation.ViewFirstDatagram {
+			var o observation.FirstDatagram
+			if json.Unmarshal(c.Observations, &o) != nil || o.Family != "inet6" {
+				return nil // the AF_INET controls have none
+			}
 		}
-		return &reproducer{source: mustRead("repro/mapped_sendto.c"),
+		mc := mappedCaseOf(c)
+		return &reproducer{source: append([]byte(mc.defines(c.ID)), mustRead("repro/mapped_sendto.c")...),
 			args: "",
-			note: "With no argument it binds ::ffff:127.0.0.1; the original report saw the loss with the machine's LAN address: `./repro \"$(ipconfig getifaddr en0)\"`."}
+			note: mc.note()}
 	case observation.ViewTCPChurn, observation.ViewTCPRST:
 		return tcpReproducer(c)
 	case observation.ViewChurn:

@@ -1,7 +1,5 @@
 package mapped
 
-import "github.com/netconform/netconform/observation"
-
 // Check ids are stable public names: reports across releases are keyed by them.
 const (
 	IDSelf      = "sockets.mapped-sendto.self"
@@ -16,16 +14,6 @@ const (
 const Spec = "POSIX sendto(2)/send(2) on UDP; RFC 4291 §2.5.5.2 and RFC 3493 §3.7 (IPv4-mapped addresses on an AF_INET6 socket with IPV6_V6ONLY off): " +
 	"a call that reports success has handed the datagram to the stack, so the first datagram of a fresh socket must arrive like any other " +
 	"(seed: macOS 15.6.1 drops it while sendto() returns success)"
-
-// Destination is where a case's datagrams go (observation.Destination).
-type Destination = observation.Destination
-
-const (
-	// Self: the socket's own address; the socket itself receives.
-	Self = observation.DestinationSelf
-	// Peer: the emulated IPv4 host on the link; arrival is seen on the wire.
-	Peer = observation.DestinationPeer
-)
 
 // Case is one way of sending the first datagrams.
 type Case struct {
@@ -42,11 +30,19 @@ type Case struct {
 }
 
 // Call is the system call the case sends with.
-func (c Case) Call() string {
-	if c.Connect {
-		return "send"
+func (c Case) Call() string { return c.spec().Call.Syscall() }
+
+// spec is the case as caseRun runs it: bound to the SUT's own address
+// (mapped on AF_INET6) with port 0, or unbound; sendto, or connect + send.
+func (c Case) spec() spec {
+	s := spec{Name: c.ID, Family: c.Family, Bind: BindNone, Port: PortZero, Call: CallSendto, To: c.To}
+	if c.Bind {
+		s.Bind = BindMapped
 	}
-	return "sendto"
+	if c.Connect {
+		s.Call = CallConnectSend
+	}
+	return s
 }
 
 // Cases are the first-datagram checks, in the order the suite runs them.

@@ -3,6 +3,7 @@ package mapped
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/netconform/netconform/cfil"
 	"github.com/netconform/netconform/check"
@@ -65,7 +66,7 @@ func observeCase(ctx context.Context, lab *harness.Lab, peer *peer4.Host, c Case
 	if err != nil {
 		return obs, err
 	}
-	records, runErr := newCaseRun(c, p, lab.SUT(), peer).run(ctx)
+	records, runErr := newCaseRun(c.spec(), p, lab.SUT(), peer).run(ctx)
 	obs.SocketRecords, obs.ByNumber = records, Rates(records)
 	obs.PeerARPReplies = peer.ARPReplies()
 	attr, err := watch.conclude(ctx)
@@ -93,17 +94,25 @@ func startPeer(lab *harness.Lab) (*peer4.Host, error) {
 	return peer4.Start(lab.Port(labLink), link.Hosts[0])
 }
 
-// withFilterNote appends cfil's conclusion when a filter was on the path: a
-// reader of a failure must see at once whether a content filter took part.
+// withFilterNote appends what cfil concluded about the path: a reader of a
+// failure must see at once whether a content filter took part, and a reader
+// of a pass what it covered: without a filter on the path, a pass says
+// nothing about the reported loss (cfil.NoFilterNote).
 func withFilterNote(reason string, a *cfil.Attribution) string {
-	if a == nil || !a.FilterOnPath {
+	if a == nil {
 		return reason
 	}
-	note := "content filter: " + a.Summary
-	if a.ReinjectFailure != "" {
-		note += " (" + a.ReinjectFailure + ")"
+	switch cfil.CoverageOf(*a) {
+	case cfil.OnPath:
+		note := "content filter: " + a.Summary
+		if a.ReinjectFailure != "" && !strings.Contains(a.Summary, a.ReinjectFailure) {
+			note += " (" + a.ReinjectFailure + ")"
+		}
+		return reason + "; " + note
+	case cfil.NoFilter:
+		return reason + "; " + cfil.NoFilterNote
 	}
-	return reason + "; " + note
+	return reason + "; whether a content filter was on the path is not known: " + a.Summary
 }
 
 // unaccounted reports whether a call succeeded for a datagram that did not

@@ -2,7 +2,6 @@ package mapped
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -62,41 +61,81 @@ func userspaceFilter(ctx context.Context, env *harness.Env, p Params, mode cfil.
 	// through OUTPUT (then loop back through INPUT), datagrams to the peer
 	// leave through OUTPUT to the wire. The same path as cfil's "out".
 	cfg := cfil.FilterConfig{Queue: filterQueue, Hook: "OUTPUT", Match: []string{"-p", "udp"}, Mode: mode}
-	f, err := cfil.StartFilter(ctx, lab.SUT(), cfg)
-	if errors.Is(err, cfil.ErrUnsupported) {
-		res.Verdict, res.Reason = check.Skip, err.Error()
-		return res
-	}
+	fp, err := putFilterOnPath(ctx, lab, cfg)
 	if err != nil {
-		res.Errorf("harness could not start the user-space filter: %v", err)
+		res.Errorf("%v", err)
 		return res
 	}
-	defer f.Close()
+	if fp.none != "" {
+		// The check exists to put the datagrams through a filter: without
+		// one it has nothing to say, and a pass would claim otherwise.
+		res.Verdict, res.Reason = check.Skip, fp.none
+		return res
+	}
 
-	obs := FilteredObservation{Filter: FilterRecord{Queue: cfg.Queue, Hook: cfg.Hook, Match: cfg.Match, Mode: cfg.Mode, Rules: f.Rules()}}
+	obs := FilteredObservation{Filter: fp.record()}
 	var verdicts []check.Verdict
 	var reasons []string
+	attached := false
 	for _, id := range filterCases {
 		c, _ := CaseByID(id)
 		o, err := observeCase(ctx, lab, peer, c, p)
 		obs.Cases = append(obs.Cases, o)
 		if err != nil {
-			obs.Filter.FilterStats = f.Stats()
+			obs.Filter = fp.record()
 			res.Errorf("%s: %v", c.To, err)
 			_ = res.Observe(obs)
 			return res
 		}
 		v, why := Judge(c.Call(), p.Timeout, o.SocketRecords)
 		verdicts = append(verdicts, v)
-		reasons = append(reasons, fmt.Sprintf("%s (%s): %s", c.To, c.ID, why))
+		why = fmt.Sprintf("%s (%s): %s", c.To, c.ID, why)
+		if fp.own == nil {
+			// The machine's filter: what cfil saw is the evidence (the
+			// reinject failure's kernel lines, if any).
+			why = withFilterNote(why, o.CFIL)
+		}
+		reasons = append(reasons, why)
+		attached = attached || (o.CFIL != nil && o.CFIL.FilterOnPath)
 	}
-	stats := f.Stats()
-	obs.Filter.FilterStats = stats
-	res.Verdict, res.Reason = judgeFiltered(cfg, stats, refusedAny(obs.Cases), verdicts, reasons)
+	obs.Filter = fp.record()
+	if fp.own != nil {
+		res.Verdict, res.Reason = judgeFiltered(cfg, fp.stats(), refusedAny(obs.Cases), verdicts, reasons)
+	} else {
+		res.Verdict, res.Reason = judgeSystemFiltered(fp, attached, verdicts, reasons)
+	}
 	if err := res.Observe(obs); err != nil {
 		res.Errorf("%v", err)
 	}
 	return res
+}
+
+// judgeSystemFiltered combines the cases' verdicts when the machine's own
+// content filter was the one on offer (macOS). A loss is the stack's, filter
+// or not; but a pass only counts when the filter took the check's sockets
+// (the kernel attached them): an agent whose policy does not cover these
+// flows leaves them unfiltered, and the check then has nothing to say.
+func judgeSystemFiltered(fp filterPath, attached bool, verdicts []check.Verdict, reasons []string) (check.Verdict, string) {
+	verdict := worstVerdict(verdicts)
+	if verdict == check.Pass && !attached {
+		return check.Skip, cfil.NoFilterNote + fmt.Sprintf(" (net.cfil.active_count %d, but no socket of the check was attached: the agent's policy does not cover these flows); ", fp.agents) + strings.Join(reasons, "; ")
+	}
+	return verdict, strings.Join(reasons, "; ") + "; " + fp.sentence(cfil.FilterStats{})
+}
+
+// worstVerdict: error over fail over pass (skip counts as pass here: the
+// callers never pass one).
+func worstVerdict(vs []check.Verdict) check.Verdict {
+	verdict := check.Pass
+	for _, v := range vs {
+		switch {
+		case v == check.Error:
+			verdict = check.Error
+		case v == check.Fail && verdict != check.Error:
+			verdict = check.Fail
+		}
+	}
+	return verdict
 }
 
 // judgeFiltered combines the cases' verdicts. A filter that was given no
@@ -111,16 +150,7 @@ func judgeFiltered(cfg cfil.FilterConfig, stats cfil.FilterStats, refused bool, 
 	if stats.Seen == 0 && !refused {
 		return check.Error, "cannot decide: the " + filter + ": it was not on the datagrams' path, so nothing was tested through it"
 	}
-	verdict := check.Pass
-	for _, v := range verdicts {
-		switch {
-		case v == check.Error:
-			verdict = check.Error
-		case v == check.Fail && verdict != check.Error:
-			verdict = check.Fail
-		}
-	}
-	return verdict, strings.Join(reasons, "; ") + "; " + filter
+	return worstVerdict(verdicts), strings.Join(reasons, "; ") + "; " + filter
 }
 
 // refusedAny reports whether any datagram of the cases was refused by a

@@ -13,8 +13,9 @@ import (
 	"github.com/netconform/netconform/observation"
 )
 
-// The first-datagram checks (one per case) and the user-space filter
-// check, in suite order.
+// The first-datagram checks (one per case), the matrix of every way of
+// sending a mapped datagram, and the user-space filter check, in suite
+// order.
 func init() {
 	for _, c := range Cases {
 		catalog.Register(catalog.Entry{
@@ -32,6 +33,33 @@ func init() {
 			},
 		})
 	}
+	catalog.Register(catalog.Entry{
+		Descriptor: check.Descriptor{ID: IDMatrix, Title: MatrixTitle, Spec: Spec, Suite: "sockets", Labels: []string{"sockets", "mapped-sendto", "cfil"}, View: observation.ViewMappedMatrix},
+		Run: func(ctx context.Context, env *harness.Env) check.Result {
+			m, err := NewMatrix(env.Params.Sockets.MappedMatrix)
+			if err != nil {
+				return check.Result{Verdict: check.Error, Reason: "harness: params.sockets." + err.Error()}
+			}
+			return RunMatrix(ctx, env, m, paramsOf(env))
+		},
+		// No Needs: without NFQUEUE the matrix still runs, and its reason
+		// says that no content filter was on the path.
+		Proofs: []catalog.Proof{
+			{Name: "stock", Want: check.Pass, Reason: `^all \d+ cases that ran passed: .*; every case went through a user-space filter \(NFQUEUE 3281 on OUTPUT, accept\)`},
+			// The seed's signature for every flow: a second filter, after
+			// the check's own (mangle POSTROUTING runs after filter
+			// OUTPUT, on every locally sent packet, loopback included),
+			// loses the first datagram of each new flow while the call
+			// has returned success, as the seed's failed reinject does.
+			{Name: "drop-first-datagram-per-flow-after-the-filter", Want: check.Fail, Fault: DropFirstPerFlowAt("mangle", "POSTROUTING"), Params: shortWindow,
+				Reason: `^all \d+ cases that ran lost datagrams: 1st datagram lost 10/10 \(10 silent drops: the call said success but nothing arrived\); 2nd datagram delivered 10/10 in all \d+ cases(;|$)`},
+			// The send path refuses every datagram before the check's
+			// filter (mangle OUTPUT runs before filter OUTPUT): every call
+			// fails with EPERM, and the reason names it.
+			{Name: "refused-on-the-send-path", Want: check.Fail, Fault: harness.ShellFault("iptables -t mangle -I OUTPUT -p udp -j DROP"),
+				Reason: `^all \d+ cases that ran lost datagrams: 1st datagram lost 10/10 \(10 failed with an errno: EPERM ×10\); 2nd datagram lost 10/10 \(10 failed with an errno: EPERM ×10\) in all \d+ cases(;|$)`},
+		},
+	})
 	catalog.Register(catalog.Entry{
 		Descriptor: check.Descriptor{ID: IDUserspaceFilter, Spec: FilterSpec, Suite: "sockets", Labels: []string{"sockets", "cfil"}, View: observation.ViewFilteredFirstDatagram,
 			Title: "Dual-stack UDP sendto() through a user-space filter that accepts everything: the first datagram still arrives"},
@@ -67,8 +95,14 @@ func shortWindow(p *config.Params) { p.Sockets.ReceiveTimeout = 300 * time.Milli
 // the SUT's hook ("INPUT" or "OUTPUT") that drops the first packet of every
 // new UDP flow while sendto() succeeds.
 func DropFirstPerFlow(hook string) func(context.Context, *harness.Lab) error {
+	return DropFirstPerFlowAt("filter", hook)
+}
+
+// DropFirstPerFlowAt is DropFirstPerFlow in an iptables table of choice
+// ("filter", "mangle"; see cfil.FilterConfig).
+func DropFirstPerFlowAt(table, hook string) func(context.Context, *harness.Lab) error {
 	return func(ctx context.Context, lab *harness.Lab) error {
-		f, err := cfil.StartFilter(ctx, lab.SUT(), cfil.FilterConfig{Queue: 7, Hook: hook, Match: []string{"-p", "udp"}, Mode: cfil.DropFirstPerFlow})
+		f, err := cfil.StartFilter(ctx, lab.SUT(), cfil.FilterConfig{Queue: 7, Table: table, Hook: hook, Match: []string{"-p", "udp"}, Mode: cfil.DropFirstPerFlow})
 		if err != nil {
 			return err
 		}

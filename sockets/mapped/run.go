@@ -8,6 +8,8 @@ import (
 	"net/netip"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/netconform/netconform/check"
 	"github.com/netconform/netconform/sockets/peer4"
 	"github.com/netconform/netconform/topology"
@@ -37,7 +39,7 @@ const peerBurst = 16
 
 // caseRun is one case on a realised lab.
 type caseRun struct {
-	c    Case
+	s    spec
 	p    Params
 	sut  topology.SUT
 	peer *peer4.Host
@@ -47,18 +49,41 @@ type caseRun struct {
 	// nonce makes this run's payloads unique, so nothing left over from
 	// another run or case can be mistaken for an arrival.
 	nonce string
+	// records are the case's sockets' records (open fills them in), socks
+	// its sockets (nil where set-up failed), rx the receiving socket of a
+	// loopback case (closed by close), dest where a socket's datagrams go.
+	records []SocketRecord
+	socks   []*udpSocket
+	rx      *udpSocket
+	dest    func(local netip.AddrPort) netip.AddrPort
 }
 
-func newCaseRun(c Case, p Params, sut topology.SUT, peer *peer4.Host) *caseRun {
+func newCaseRun(s spec, p Params, sut topology.SUT, peer *peer4.Host) *caseRun {
 	var b [4]byte
 	rand.Read(b[:])
-	r := &caseRun{c: c, p: p, sut: sut, peer: peer, nonce: hex.EncodeToString(b[:])}
-	if c.To == Self {
-		r.col = newSocketCollector()
-	} else {
+	r := &caseRun{s: s, p: p, sut: sut, peer: peer, nonce: hex.EncodeToString(b[:])}
+	if s.To == Peer {
 		r.col = newWireCollector(peer)
+	} else {
+		r.col = newSocketCollector()
 	}
 	return r
+}
+
+// close closes the case's sockets. The matrix keeps every case's sockets
+// open until its last case is done, so that no later case gets a port (and
+// so a flow) an earlier one had: a filter that tracks flows must see each
+// case's flows as new, as the kernel's per-socket flows are.
+func (r *caseRun) close() {
+	for _, s := range r.socks {
+		if s != nil {
+			s.close()
+		}
+	}
+	if r.rx != nil {
+		r.rx.close()
+	}
+	r.socks, r.rx = nil, nil
 }
 
 // pending is a datagram the call accepted whose outcome is not known yet.
@@ -81,27 +106,73 @@ func (m pending) datagram() *DatagramResult { return &m.rec.Datagrams[m.i] }
 // whatever K. An error means the harness could not finish (ctx ended, the
 // SUT could not be entered): no verdict.
 func (r *caseRun) run(ctx context.Context) ([]SocketRecord, error) {
-	local := sutIPv4.Addr()
-	peer := netip.AddrPortFrom(peerIPv4, peerPort)
-	records := make([]SocketRecord, r.p.Sockets)
-	socks := make([]*udpSocket, r.p.Sockets)
-	defer func() {
-		for _, s := range socks {
-			if s != nil {
-				s.close()
+	defer r.close()
+	if err := r.open(); err != nil {
+		return r.records, err
+	}
+	burst := r.p.Sockets
+	if r.s.To == Peer {
+		burst = peerBurst
+	}
+	var late []pending
+	for n := 1; n <= DatagramsPerSocket; n++ {
+		var batch []pending
+		for k, s := range r.socks {
+			if s == nil {
+				continue
+			}
+			if m, ok := r.send(s, &r.records[k], n); ok {
+				batch = append(batch, m)
+			}
+			if len(batch) == burst {
+				if err := r.account(ctx, batch, &late); err != nil {
+					return r.records, err
+				}
+				batch = nil
 			}
 		}
-	}()
-	for k := range r.p.Sockets {
-		rec := &records[k]
-		rec.Index = k + 1
-		if r.c.To == Peer {
-			rec.To = peer
+		if err := r.account(ctx, batch, &late); err != nil {
+			return r.records, err
 		}
-		s, cerr := openSocket(r.sut, r.c, local, peer)
+	}
+	return r.records, r.settle(ctx, late)
+}
+
+// open opens the case's K sockets (and the loopback receiver), binding and
+// connecting them as the case says, into r.records and r.socks: a socket the
+// stack refused to set up has every datagram recorded as lost with that
+// errno. An error is the harness's (the SUT could not be entered, the
+// receiver could not be opened).
+func (r *caseRun) open() error {
+	own := sutIPv4.Addr()
+	r.records = make([]SocketRecord, r.p.Sockets)
+	r.socks = make([]*udpSocket, r.p.Sockets)
+	var loopbackTo netip.AddrPort
+	if r.s.To == Loopback {
+		rx, err := openReceiver(r.sut)
+		if err != nil {
+			return err
+		}
+		r.rx = rx
+		loopbackTo = rx.local()
+		r.col.(*socketCollector).add(rx.fd)
+	}
+	r.dest = func(local netip.AddrPort) netip.AddrPort {
+		switch r.s.To {
+		case Peer:
+			return netip.AddrPortFrom(peerIPv4, peerPort)
+		case Loopback:
+			return loopbackTo
+		}
+		return netip.AddrPortFrom(own, local.Port())
+	}
+	for k := range r.p.Sockets {
+		rec := &r.records[k]
+		rec.Index = k + 1
+		s, cerr := openSocket(r.sut, r.s, own, r.dest)
 		if cerr != nil {
 			if cerr.Call == "enter SUT" {
-				return records, cerr.Err
+				return cerr.Err
 			}
 			// The stack refused to set the socket up: every datagram of
 			// it is lost with that errno.
@@ -110,52 +181,50 @@ func (r *caseRun) run(ctx context.Context) ([]SocketRecord, error) {
 			}
 			continue
 		}
-		socks[k] = s
+		r.socks[k] = s
 		rec.Local = s.local()
-		if r.c.To == Self {
-			rec.To = rec.Local
+		rec.To = s.display(r.dest(rec.Local))
+		if r.s.To == Self {
 			r.col.(*socketCollector).add(s.fd)
 		}
 	}
-	burst := r.p.Sockets
-	if r.c.To == Peer {
-		burst = peerBurst
-	}
-	var late []pending
-	for n := 1; n <= DatagramsPerSocket; n++ {
-		var batch []pending
-		for k, s := range socks {
-			if s == nil {
-				continue
-			}
-			if m, ok := r.send(s, &records[k], n); ok {
-				batch = append(batch, m)
-			}
-			if len(batch) == burst {
-				if err := r.account(ctx, batch, &late); err != nil {
-					return records, err
-				}
-				batch = nil
-			}
+	return nil
+}
+
+// openReceiver opens the loopback case's receiving socket in the SUT: an
+// AF_INET socket bound to 127.0.0.1, port 0.
+func openReceiver(sut topology.SUT) (*udpSocket, error) {
+	var s *udpSocket
+	var cerr *callError
+	err := sut.Do(func() error {
+		s, cerr = rawSocket(spec{Family: "inet"})
+		if cerr != nil {
+			return nil
 		}
-		if err := r.account(ctx, batch, &late); err != nil {
-			return records, err
+		if err := unix.Bind(s.fd, s.sockaddr(netip.AddrPortFrom(netip.AddrFrom4([4]byte{127, 0, 0, 1}), 0))); err != nil {
+			s.close()
+			s, cerr = nil, failed("bind", err)
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("harness could not enter the SUT: %w", err)
 	}
-	return records, r.settle(ctx, late)
+	if cerr != nil {
+		// The receiver is the harness's own socket: without it the case
+		// cannot decide anything.
+		return nil, fmt.Errorf("harness could not open the loopback receiver: %v", cerr)
+	}
+	return s, nil
 }
 
 // send sends datagram n of socket rec and records the call's answer; ok
 // means the call accepted it and its arrival is to be awaited.
 func (r *caseRun) send(s *udpSocket, rec *SocketRecord, n int) (pending, bool) {
-	to := rec.To
-	if r.c.Connect {
-		to = netip.AddrPort{} // send(), not sendto()
-	}
-	payload := fmt.Sprintf("netconform %s %s socket %d datagram %d", r.c.ID, r.nonce, rec.Index, n)
-	ret, err := s.send([]byte(payload), to)
+	payload := fmt.Sprintf("netconform %s %s socket %d datagram %d", r.s.Name, r.nonce, rec.Index, n)
+	ret, err := s.send(r.s.Call, []byte(payload), r.dest(rec.Local), sutIPv4.Addr())
 	sentAt := time.Now()
-	rec.Datagrams = append(rec.Datagrams, DatagramResult{Number: n, Payload: payload, Call: r.c.Call(), Return: ret})
+	rec.Datagrams = append(rec.Datagrams, DatagramResult{Number: n, Payload: payload, Call: r.s.Call.Syscall(), Return: ret})
 	d := &rec.Datagrams[len(rec.Datagrams)-1]
 	if err != nil {
 		f := failed(d.Call, err)
@@ -164,6 +233,9 @@ func (r *caseRun) send(s *udpSocket, rec *SocketRecord, n int) (pending, bool) {
 	}
 	if !rec.Local.IsValid() || rec.Local.Port() == 0 {
 		rec.Local = s.local() // the unbound socket got its address now
+	}
+	if r.s.Call.Connects() {
+		rec.Local = s.local() // connect chose the source
 	}
 	return pending{rec: rec, i: len(rec.Datagrams) - 1, sentAt: sentAt}, true
 }
@@ -176,14 +248,25 @@ func (r *caseRun) account(ctx context.Context, batch []pending, late *[]pending)
 		return nil
 	}
 	last := batch[0].sentAt
-	payloads := make([]string, len(batch))
-	for i, m := range batch {
-		payloads[i] = m.datagram().Payload
+	for _, m := range batch {
 		if m.sentAt.After(last) {
 			last = m.sentAt
 		}
 	}
-	if err := awaitAll(ctx, r.col, payloads, last.Add(r.p.Timeout)); err != nil {
+	return r.accountUntil(ctx, batch, late, last.Add(r.p.Timeout))
+}
+
+// accountUntil is account with the wait ending at deadline at the latest:
+// the matrix waits for all its cases' datagrams of one number together.
+func (r *caseRun) accountUntil(ctx context.Context, batch []pending, late *[]pending, deadline time.Time) error {
+	if len(batch) == 0 {
+		return nil
+	}
+	payloads := make([]string, len(batch))
+	for i, m := range batch {
+		payloads[i] = m.datagram().Payload
+	}
+	if err := awaitAll(ctx, r.col, payloads, deadline); err != nil {
 		return err
 	}
 	for _, m := range batch {
@@ -200,6 +283,12 @@ func (r *caseRun) account(ctx context.Context, batch []pending, late *[]pending)
 // settle gives the datagrams that missed their window one more window, all
 // together, then calls each late or a silent drop.
 func (r *caseRun) settle(ctx context.Context, missing []pending) error {
+	return r.settleUntil(ctx, missing, time.Now().Add(r.p.Timeout))
+}
+
+// settleUntil is settle with the extra window ending at deadline: the
+// matrix gives all its cases the same one.
+func (r *caseRun) settleUntil(ctx context.Context, missing []pending, deadline time.Time) error {
 	if len(missing) == 0 {
 		return nil
 	}
@@ -207,7 +296,7 @@ func (r *caseRun) settle(ctx context.Context, missing []pending) error {
 	for i, m := range missing {
 		payloads[i] = m.datagram().Payload
 	}
-	if err := awaitAll(ctx, r.col, payloads, time.Now().Add(r.p.Timeout)); err != nil {
+	if err := awaitAll(ctx, r.col, payloads, deadline); err != nil {
 		return err
 	}
 	for _, m := range missing {

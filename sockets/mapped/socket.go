@@ -15,6 +15,8 @@ import (
 type udpSocket struct {
 	fd     int
 	family string
+	// to is where a connected socket is connected.
+	to netip.AddrPort
 }
 
 // callError is a failed socket call with its errno by name.
@@ -36,14 +38,16 @@ func failed(call string, err error) *callError {
 	return &callError{Call: call, Errno: name, Err: err}
 }
 
-// openSocket creates the case's socket inside the SUT's network context
-// (where it then stays) and binds and connects it as the case says. local
-// is the SUT's IPv4 address; to the destination (unused unless Connect).
-func openSocket(sut topology.SUT, c Case, local netip.Addr, to netip.AddrPort) (*udpSocket, *callError) {
+// openSocket creates a case's socket inside the SUT's network context
+// (where it then stays), sets IPV6_V6ONLY, binds and connects it as the spec
+// says. own is the SUT's IPv4 address; dest gives the destination once the
+// socket's own address is known (a socket sent its own datagrams needs its
+// port first).
+func openSocket(sut topology.SUT, sp spec, own netip.Addr, dest func(local netip.AddrPort) netip.AddrPort) (*udpSocket, *callError) {
 	var s *udpSocket
 	var cerr *callError
 	err := sut.Do(func() error {
-		s, cerr = newSocket(c, local, to)
+		s, cerr = newSocket(sp, own, dest)
 		return nil
 	})
 	if err != nil {
@@ -52,9 +56,43 @@ func openSocket(sut topology.SUT, c Case, local netip.Addr, to netip.AddrPort) (
 	return s, cerr
 }
 
-func newSocket(c Case, local netip.Addr, to netip.AddrPort) (*udpSocket, *callError) {
+func newSocket(sp spec, own netip.Addr, dest func(netip.AddrPort) netip.AddrPort) (*udpSocket, *callError) {
+	s, cerr := rawSocket(sp)
+	if cerr != nil {
+		return nil, cerr
+	}
+	if sp.Bind != BindNone {
+		addr := own
+		if sp.Family == "inet6" {
+			addr = sp.Bind.Address(own)
+		}
+		port := uint16(0)
+		if sp.Port == PortFixed {
+			var cerr *callError
+			if port, cerr = freePort(sp, addr); cerr != nil {
+				s.close()
+				return nil, cerr
+			}
+		}
+		if err := unix.Bind(s.fd, s.sockaddr(netip.AddrPortFrom(addr, port))); err != nil {
+			s.close()
+			return nil, failed("bind", err)
+		}
+	}
+	if sp.Call.Connects() {
+		s.to = dest(s.local())
+		if err := unix.Connect(s.fd, s.sockaddr(s.to)); err != nil {
+			s.close()
+			return nil, failed("connect", err)
+		}
+	}
+	return s, nil
+}
+
+// rawSocket is socket(2) plus IPV6_V6ONLY for AF_INET6.
+func rawSocket(sp spec) (*udpSocket, *callError) {
 	domain := unix.AF_INET6
-	if c.Family == "inet" {
+	if sp.Family == "inet" {
 		domain = unix.AF_INET
 	}
 	fd, err := unix.Socket(domain, unix.SOCK_DGRAM, unix.IPPROTO_UDP)
@@ -62,26 +100,34 @@ func newSocket(c Case, local netip.Addr, to netip.AddrPort) (*udpSocket, *callEr
 		return nil, failed("socket", err)
 	}
 	unix.CloseOnExec(fd) // a probe started meanwhile must not inherit it
-	s := &udpSocket{fd: fd, family: c.Family}
-	if c.Family == "inet6" {
-		if err := unix.SetsockoptInt(fd, unix.IPPROTO_IPV6, unix.IPV6_V6ONLY, 0); err != nil {
+	s := &udpSocket{fd: fd, family: sp.Family}
+	if sp.Family == "inet6" {
+		v := 0
+		if sp.V6Only {
+			v = 1
+		}
+		if err := unix.SetsockoptInt(fd, unix.IPPROTO_IPV6, unix.IPV6_V6ONLY, v); err != nil {
 			s.close()
 			return nil, failed("setsockopt", err)
 		}
 	}
-	if c.Bind {
-		if err := unix.Bind(fd, s.sockaddr(netip.AddrPortFrom(local, 0))); err != nil {
-			s.close()
-			return nil, failed("bind", err)
-		}
-	}
-	if c.Connect {
-		if err := unix.Connect(fd, s.sockaddr(to)); err != nil {
-			s.close()
-			return nil, failed("connect", err)
-		}
-	}
 	return s, nil
+}
+
+// freePort is the port a fixed-port case binds: one the stack reports free
+// for addr (a scratch socket of the same kind bound to port 0, then
+// closed). A refusal of the scratch bind is the stack's answer to the same
+// bind, so it is reported as the bind's.
+func freePort(sp spec, addr netip.Addr) (uint16, *callError) {
+	scratch, cerr := rawSocket(sp)
+	if cerr != nil {
+		return 0, cerr
+	}
+	defer scratch.close()
+	if err := unix.Bind(scratch.fd, scratch.sockaddr(netip.AddrPortFrom(addr, 0))); err != nil {
+		return 0, failed("bind", err)
+	}
+	return scratch.local().Port(), nil
 }
 
 // sockaddr is a for this socket's family: the IPv4-mapped form on AF_INET6.
@@ -91,6 +137,14 @@ func (s *udpSocket) sockaddr(a netip.AddrPort) unix.Sockaddr {
 	}
 	// As16 of an IPv4 address is its IPv4-mapped form, ::ffff:a.b.c.d.
 	return &unix.SockaddrInet6{Port: int(a.Port()), Addr: a.Addr().As16()}
+}
+
+// display is a as this socket's calls name it: IPv4-mapped on AF_INET6.
+func (s *udpSocket) display(a netip.AddrPort) netip.AddrPort {
+	if s.family == "inet" {
+		return netip.AddrPortFrom(a.Addr().Unmap(), a.Port())
+	}
+	return netip.AddrPortFrom(netip.AddrFrom16(a.Addr().As16()), a.Port())
 }
 
 // local is getsockname, in the socket's own family (mapped for AF_INET6).
@@ -112,13 +166,32 @@ func addrPortOf(sa unix.Sockaddr) netip.AddrPort {
 	return netip.AddrPort{}
 }
 
-// send sends payload with sendto(to), or send() when to is invalid (a
-// connected socket), and returns the call's return value and error.
-func (s *udpSocket) send(payload []byte, to netip.AddrPort) (int, error) {
-	if !to.IsValid() {
+// send hands payload to the stack with call: to is the destination of the
+// calls that name one, src the SUT's IPv4 address for the PKTINFO control
+// messages. It returns the call's own return value (bytes sent; datagrams
+// sent for sendmsg_x) and error.
+func (s *udpSocket) send(call Call, payload []byte, to netip.AddrPort, src netip.Addr) (int, error) {
+	var oob []byte
+	switch call {
+	case CallConnectSend:
 		return sendto(s.fd, payload, nil)
+	case CallConnectSendmsgX:
+		return sendmsgX(s.fd, payload)
+	case CallSendmsg:
+	case CallSendmsgPktinfo6:
+		oob = pktinfo6(src)
+	case CallSendmsgPktinfo4:
+		oob = pktinfo4(src)
+	default:
+		return sendto(s.fd, payload, s.sockaddr(to))
 	}
-	return sendto(s.fd, payload, s.sockaddr(to))
+	// sendmsg(2) itself, through x/sys: SendmsgN returns the kernel's byte
+	// count (0, not -1, with an error: the call's -1 is put back here).
+	n, err := unix.SendmsgN(s.fd, payload, oob, s.sockaddr(to), 0)
+	if err != nil {
+		return -1, err
+	}
+	return n, nil
 }
 
 func (s *udpSocket) close() error { return unix.Close(s.fd) }
