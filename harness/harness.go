@@ -172,6 +172,7 @@ func (l *Lab) SaveTables(moment string) error {
 			if a.Autoconf {
 				flags += " autoconf"
 			}
+			flags += lifetimeText(" valid_lft", a.ValidLft) + lifetimeText(" preferred_lft", a.PreferredLft)
 			fmt.Fprintf(&b, "%s%s\n", a.Prefix, flags)
 		}
 	}
@@ -222,6 +223,18 @@ func (l *Lab) SaveTables(moment string) error {
 	}
 	l.Evidence = append(l.Evidence, rel)
 	return nil
+}
+
+// lifetimeText renders a remaining address lifetime as `ip addr` does
+// ("valid_lft 7199sec", "forever"); nothing when the driver could not read it.
+func lifetimeText(name string, v *uint32) string {
+	switch {
+	case v == nil:
+		return ""
+	case *v == topology.ForeverLft:
+		return name + " forever"
+	}
+	return fmt.Sprintf("%s %dsec", name, *v)
 }
 
 // ShellFault is an Env.Setup made of shell commands run in the SUT's

@@ -18,6 +18,10 @@ const pollEvery = 10 * time.Millisecond
 
 func watchAddresses(topology.SUT) (*addressWatch, error) { return &addressWatch{}, nil }
 
+// watchTables re-reads the tables every pollEvery too (the routing
+// socket's messages would be the events; see addressWatch).
+func watchTables(topology.SUT) (*addressWatch, error) { return &addressWatch{}, nil }
+
 func (w *addressWatch) wait(ctx context.Context, deadline time.Time) error {
 	t := time.NewTimer(max(0, min(time.Until(deadline), pollEvery)))
 	defer t.Stop()

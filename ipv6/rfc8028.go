@@ -53,8 +53,8 @@ func orderString(o []string) string { return strings.Join(o, ",") }
 func JudgeSources(obs []SourceObservation) (check.Verdict, string) {
 	cases := make([]judged, len(obs))
 	for i, o := range obs {
-		cases[i] = judged{order: o.RAOrder, sent: o.Sent, allowed: o.Expected, wire: o.Wire, refusals: o.Refusals,
-			silentLinks: o.SilentLinks, tableAgrees: o.TableAgrees, table: o.Table, what: "source " + o.Source.String(),
+		cases[i] = judged{order: o.RAOrder, sent: o.Sent, allowed: o.Expected, wire: o.Wire, refusals: refusalTexts(o.Refusals), accepted: accepted(o.Sent, o.Refusals),
+			silentLinks: o.SilentLinks, tableAgrees: o.TableAgrees, table: o.Table.String(), what: "source " + o.Source.String(),
 			where: fmt.Sprintf(" (in %s, advertised by router %s on %s)", o.Prefix, strings.Join(o.Expected, "/"), o.Interface),
 			wrong: func(h Hop) string {
 				return fmt.Sprintf("%d of %d datagrams from %s (in %s, advertised by router %s) went to %s",
