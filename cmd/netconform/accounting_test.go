@@ -141,6 +141,12 @@ const stockKnownFailures = `  - check: ipv6.rfc8028.same-link
     profile: stock
     reason: stock Linux picks the source before the next hop
     bug: https://example.invalid/bug/2
+  - check: ipv6.rfc8028.source-over-preference
+    os: linux
+    versions: ["*"]
+    profile: stock
+    reason: stock Linux sends every source to its best default router, the High one
+    bug: https://example.invalid/bug/1
 `
 
 // TestKnownFailuresStillRunEverything: with the stock failures listed as
