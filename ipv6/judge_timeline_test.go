@@ -25,7 +25,9 @@ func lab(name string, events ...observation.TimelineEvent) observation.RATimelin
 	return observation.RATimeline{Lab: name, Routers: []observation.TimelineRouter{{Name: "a"}}, Events: events}
 }
 
-func fe(f *observation.FlowEvent) observation.TimelineEvent { return observation.TimelineEvent{Flow: f} }
+func fe(f *observation.FlowEvent) observation.TimelineEvent {
+	return observation.TimelineEvent{Flow: f}
+}
 
 func TestJudgeTimelines(t *testing.T) {
 	unseen := observation.TimelineEvent{Step: "deprecate", Effect: &observation.EffectEvent{Awaited: []string{"x deprecated"}, Missing: []string{"x deprecated"}}}
