@@ -2,6 +2,7 @@ package ipv6
 
 import (
 	"fmt"
+	"net/netip"
 	"slices"
 	"strings"
 
@@ -44,8 +45,8 @@ func judgeTimelines(tls []observation.RATimeline, h headlines, passf string) (ch
 			for _, w := range f.Wire {
 				c.wire = append(c.wire, Hop(w))
 			}
-			if f.ExpectedSource != "" && f.Source != "" && f.Source != f.ExpectedSource {
-				c.badSource = fmt.Sprintf("the kernel chose source %s, not %s (%s; %s)", f.Source, f.ExpectedSource, f.ExpectedSourceWhy, f.Purpose)
+			if f.ExpectedSourcePrefix != "" && f.Source != "" && !sourceIn(f.Source, f.ExpectedSourcePrefix) {
+				c.badSource = fmt.Sprintf("the kernel chose source %s, not one in %s (%s; %s)", f.Source, f.ExpectedSourcePrefix, f.ExpectedSourceWhy, f.Purpose)
 			}
 			f.Outcome = flowOutcome(c)
 			cases = append(cases, c)
@@ -56,6 +57,14 @@ func judgeTimelines(tls []observation.RATimeline, h headlines, passf string) (ch
 		reason += "; the SUT's tables never showed (within settle_timeout): " + strings.Join(unseen, "; ")
 	}
 	return v, reason
+}
+
+// sourceIn reports whether the address src lies in prefix (both as the
+// observations write them); anything unparsable does not.
+func sourceIn(src, prefix string) bool {
+	a, err1 := netip.ParseAddr(src)
+	p, err2 := netip.ParsePrefix(prefix)
+	return err1 == nil && err2 == nil && p.Contains(a)
 }
 
 // flowWhat names a flow in a reason: "new flow from 2001:db8:a::1 to

@@ -11,9 +11,9 @@ import (
 )
 
 // flow is a judged flow of 3 datagrams that all reached the wire as hops.
-func flow(src, expectSrc string, routers []string, hops ...observation.Hop) *observation.FlowEvent {
+func flow(src, expectPrefix string, routers []string, hops ...observation.Hop) *observation.FlowEvent {
 	f := &observation.FlowEvent{Purpose: "p", Judged: true, Source: src, Destination: "2001:db8:ffff::1", Sent: 3, Accepted: 3,
-		Wire: hops, ExpectedRouters: routers, ExpectedSource: expectSrc, ExpectedSourceWhy: "rule 3", TableAgrees: true}
+		Wire: hops, ExpectedRouters: routers, ExpectedSourcePrefix: expectPrefix, ExpectedSourceWhy: "rule 3", TableAgrees: true}
 	return f
 }
 
@@ -35,9 +35,9 @@ func TestJudgeTimelines(t *testing.T) {
 	silent.SilentLinks = []string{"l0"}
 	refused := flow("", "", []string{"a"})
 	refused.SendErrors, refused.Accepted = []string{"connect: EACCES (permission denied)"}, 0
-	unjudged := flow("2001:db8:a::1", "2001:db8:c::1", []string{"b"}, ohop("a", 3))
+	unjudged := flow("2001:db8:a::1", "2001:db8:c::/64", []string{"b"}, ohop("a", 3))
 	unjudged.Judged = false
-	obsOnly := lab("stale", fe(flow("2001:db8:a::1", "2001:db8:c::1", []string{"b"}, ohop("a", 3))))
+	obsOnly := lab("stale", fe(flow("2001:db8:a::1", "2001:db8:c::/64", []string{"b"}, ohop("a", 3))))
 	obsOnly.ObservationOnly = true
 	tests := []struct {
 		name    string
@@ -46,14 +46,14 @@ func TestJudgeTimelines(t *testing.T) {
 		reasons []string
 		outcome string // of the first flow
 	}{
-		{"as expected", []observation.RATimeline{lab("one", fe(flow("2001:db8:b::1", "2001:db8:b::1", []string{"a"}, ohop("a", 3)))),
+		{"as expected", []observation.RATimeline{lab("one", fe(flow("2001:db8:b::1", "2001:db8:b::/64", []string{"a"}, ohop("a", 3)))),
 			lab("two", fe(flow("2001:db8:b::1", "", []string{"a"}, ohop("a", 3))))},
 			check.Pass, []string{"2 flows over 2 labs"}, "as expected"},
 		{"wrong router", []observation.RATimeline{lab("one", fe(flow("2001:db8:a::1", "", []string{"b"}, ohop("a", 3))))},
 			check.Fail, []string{"W: one, new unbound flow to 2001:db8:ffff::1 (source 2001:db8:a::1): 3 of 3 datagrams went to router a on l0 (3 frames), not to router b (p)"},
 			"wrong router: router a on l0 (3 frames)"},
-		{"wrong source", []observation.RATimeline{lab("one", fe(flow("2001:db8:a::1", "2001:db8:b::1", []string{"a"}, ohop("a", 3))))},
-			check.Fail, []string{"S: one, new unbound flow to 2001:db8:ffff::1 (source 2001:db8:a::1): the kernel chose source 2001:db8:a::1, not 2001:db8:b::1 (rule 3; p)"},
+		{"wrong source", []observation.RATimeline{lab("one", fe(flow("2001:db8:a::1", "2001:db8:b::/64", []string{"a"}, ohop("a", 3))))},
+			check.Fail, []string{"S: one, new unbound flow to 2001:db8:ffff::1 (source 2001:db8:a::1): the kernel chose source 2001:db8:a::1, not one in 2001:db8:b::/64 (rule 3; p)"},
 			"wrong source"},
 		{"refused", []observation.RATimeline{lab("one", fe(refused))},
 			check.Fail, []string{"R: one, new unbound flow to 2001:db8:ffff::1 (p): connect: EACCES"}, "refused: connect: EACCES"},

@@ -96,9 +96,9 @@ func Rule3Deprecated(ctx context.Context, env *harness.Env, p config.IPv6Params)
 				}
 				why := fmt.Sprintf("RFC 6724 rule 3: the router deprecated %s, the prefix of %s; %s stays preferred", dep, used, other)
 				_, err = lr.flows(ctx,
-					flowSpec{purpose: "new flow, unbound, off-link", judged: true, dst: offLink, link: "l0", routers: []string{"a"}, source: other, sourceWhy: why},
+					flowSpec{purpose: "new flow, unbound, off-link", judged: true, dst: offLink, link: "l0", routers: []string{"a"}, sourceIn: keep, sourceWhy: why},
 					flowSpec{purpose: fmt.Sprintf("new flow, unbound, to a destination near %s (rule 8 alone would pick %s)", dep, used), judged: true,
-						dst: near(dep), link: "l0", routers: []string{"a"}, source: other, sourceWhy: why})
+						dst: near(dep), link: "l0", routers: []string{"a"}, sourceIn: keep, sourceWhy: why})
 				return err
 			},
 		})
@@ -158,14 +158,13 @@ func FlashRenumbering(ctx context.Context, env *harness.Env, p config.IPv6Params
 			if err != nil {
 				return err
 			}
-			c, ok := lr.slaac("l0", prefixC)
-			if !ok {
+			if _, ok := lr.slaac("l0", prefixC); !ok {
 				return fmt.Errorf("the SUT configured no address in %s", prefixC)
 			}
 			why := fmt.Sprintf("RFC 8978: %s replaced %s, whose address is deprecated", prefixC, prefixA)
 			if _, err := lr.flows(ctx,
-				flowSpec{purpose: "new flow, unbound, off-link, after renumbering", judged: true, dst: offLink, link: "l0", routers: []string{"a"}, source: c, sourceWhy: why},
-				flowSpec{purpose: fmt.Sprintf("new flow, unbound, to a destination near %s, after renumbering", prefixA), judged: true, dst: near(prefixA), link: "l0", routers: []string{"a"}, source: c, sourceWhy: why},
+				flowSpec{purpose: "new flow, unbound, off-link, after renumbering", judged: true, dst: offLink, link: "l0", routers: []string{"a"}, sourceIn: prefixC, sourceWhy: why},
+				flowSpec{purpose: fmt.Sprintf("new flow, unbound, to a destination near %s, after renumbering", prefixA), judged: true, dst: near(prefixA), link: "l0", routers: []string{"a"}, sourceIn: prefixC, sourceWhy: why},
 			); err != nil {
 				return err
 			}

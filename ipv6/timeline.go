@@ -420,10 +420,10 @@ type flowSpec struct {
 	// link is the lab link an unbound socket is scoped to where the OS
 	// needs it (macOS, scopeToInterface).
 	link string
-	// routers may receive it; source, when valid, is the only source it
-	// may use, sourceWhy says why.
+	// routers may receive it; sourceIn, when valid, is the prefix its
+	// source must lie in, sourceWhy says why.
 	routers   []string
-	source    netip.Addr
+	sourceIn  netip.Prefix
 	sourceWhy string
 }
 
@@ -497,8 +497,8 @@ func (lr *labRun) flows(ctx context.Context, specs ...flowSpec) ([]*observation.
 		if s.sent.src.IsValid() {
 			f.Source = s.sent.src.String()
 		}
-		if s.spec.source.IsValid() {
-			f.ExpectedSource, f.ExpectedSourceWhy = s.spec.source.String(), s.spec.sourceWhy
+		if s.spec.sourceIn.IsValid() {
+			f.ExpectedSourcePrefix, f.ExpectedSourceWhy = s.spec.sourceIn.String(), s.spec.sourceWhy
 		}
 		for _, h := range hops(l, fromSource(lr.ports, s.spec.dst, s.sent.src, s.tag)) {
 			f.Wire = append(f.Wire, observation.Hop(h))

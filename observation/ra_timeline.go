@@ -124,11 +124,12 @@ type FlowEvent struct {
 	// call was refused).
 	Accepted int   `json:"accepted"`
 	Wire     []Hop `json:"wire"`
-	// ExpectedRouters may receive the flow; ExpectedSource, when set, is
-	// the only source it may use.
-	ExpectedRouters []string `json:"expected_routers,omitempty"`
-	ExpectedSource  string   `json:"expected_source,omitempty"`
-	// ExpectedSourceWhy says which rule asks for ExpectedSource.
+	// ExpectedRouters may receive the flow; ExpectedSourcePrefix, when
+	// set, is the prefix its source must lie in (a prefix, not one
+	// address: a stack may hold several in it, temporary ones included).
+	ExpectedRouters      []string `json:"expected_routers,omitempty"`
+	ExpectedSourcePrefix string   `json:"expected_source_prefix,omitempty"`
+	// ExpectedSourceWhy says which rule asks for ExpectedSourcePrefix.
 	ExpectedSourceWhy string `json:"expected_source_why,omitempty"`
 	// SilentLinks: links on which the capture saw no frame from the SUT.
 	SilentLinks []string `json:"silent_links,omitempty"`

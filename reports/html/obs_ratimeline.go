@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"html/template"
+	"net/netip"
 	"slices"
 	"strconv"
 	"strings"
@@ -135,6 +136,13 @@ func lifetime(s uint32) string {
 	return strconv.FormatUint(uint64(s), 10) + " s"
 }
 
+// inPrefix reports whether address a lies in prefix p, both as text.
+func inPrefix(a, p string) bool {
+	addr, err1 := netip.ParseAddr(a)
+	pfx, err2 := netip.ParsePrefix(p)
+	return err1 == nil && err2 == nil && pfx.Contains(addr)
+}
+
 func raCell(ra *observation.RAEvent) string {
 	var b strings.Builder
 	w := b.WriteString
@@ -229,11 +237,11 @@ func flowCell(f *observation.FlowEvent) string {
 	} else {
 		w(`<span class="mono">` + esc(f.Source) + `</span>`)
 	}
-	if f.ExpectedSource != "" {
-		if f.Source == f.ExpectedSource {
+	if f.ExpectedSourcePrefix != "" {
+		if inPrefix(f.Source, f.ExpectedSourcePrefix) {
 			w(` <span class="agrees">✓</span>`)
 		} else {
-			w(` <span class="disagrees">✗ expected ` + esc(f.ExpectedSource) + `</span>`)
+			w(` <span class="disagrees">✗</span> expected one in <span class="mono">` + esc(f.ExpectedSourcePrefix) + `</span>`)
 		}
 	}
 	for _, e := range f.SendErrors {

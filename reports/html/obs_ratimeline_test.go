@@ -31,7 +31,7 @@ const timelineFixture = `[{"lab":"RA order a,b; <b>both</b> routers","routers":[
   {"at_ms":1.0,"step":"router a advertises 2001:db8:c::/64 alone","ra":{"router":"a","preference":"medium","router_lifetime":1800,"prefixes":[{"prefix":"2001:db8:c::/64","valid_lifetime":86400,"preferred_lifetime":0}]}},
   {"at_ms":1.5,"step":"router a advertises 2001:db8:c::/64 alone","address":{"address":"2001:db8:a::1","flags":["autoconf","deprecated"],"valid_lifetime":7200,"preferred_lifetime":0,"note":"after <renumbering>"}},
   {"at_ms":1.6,"step":"router a advertises 2001:db8:c::/64 alone","address":{"address":"2001:db8:b::/64","gone":true}},
-  {"at_ms":2.0,"step":"router a advertises 2001:db8:c::/64 alone","flow":{"purpose":"new flow near A","judged":false,"bound_to":"2001:db8:a::1","source":"2001:db8:a::1","destination":"2001:db8:a:ffff::1","sent":3,"accepted":3,"send_errors":["write: EPERM <x>"],"wire":[{"router":"","link":"l0","mac":"02:99:00:00:00:01","frames":1}],"expected_source":"2001:db8:c::1","table":"t","table_router":"","table_agrees":false}}]}]`
+  {"at_ms":2.0,"step":"router a advertises 2001:db8:c::/64 alone","flow":{"purpose":"new flow near A","judged":false,"bound_to":"2001:db8:a::1","source":"2001:db8:a::1","destination":"2001:db8:a:ffff::1","sent":3,"accepted":3,"send_errors":["write: EPERM <x>"],"wire":[{"router":"","link":"l0","mac":"02:99:00:00:00:01","frames":1}],"expected_source_prefix":"2001:db8:c::/64","table":"t","table_router":"","table_agrees":false}}]}]`
 
 func TestRATimelineRendering(t *testing.T) {
 	c := reports.CheckResult{Result: check.Result{ID: "ipv6.rfc4861.router-lifetime-zero", View: observation.ViewRATimeline, Verdict: check.Fail,
@@ -63,7 +63,7 @@ func TestRATimelineRendering(t *testing.T) {
 		"autoconf deprecated, valid for 7200 s, preferred for 0 s",
 		`no address in <span class="mono">2001:db8:b::/64</span>`,
 		"bound to <span class=\"mono\">2001:db8:a::1</span>",
-		"✗ expected 2001:db8:c::1",
+		`<span class="disagrees">✗</span> expected one in <span class="mono">2001:db8:c::/64</span>`,
 		"refused: write: EPERM &lt;x&gt;",
 		"router <strong>unknown MAC</strong>",
 		"2 accepted datagrams never reached the wire",
