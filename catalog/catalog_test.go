@@ -73,8 +73,8 @@ func TestSelect(t *testing.T) {
 		want []string // ids; nil with err
 		err  string
 	}{
-		{"rfc8028", catalog.Selection{Suites: both, Labels: "rfc8028"}, []string{"ipv6.rfc6724.rule5-5", "ipv6.rfc8028.multi-interface", "ipv6.rfc8028.same-link"}, ""},
-		{"and not", catalog.Selection{Suites: both, Labels: "rfc8028 && !rfc6724"}, []string{"ipv6.rfc8028.multi-interface", "ipv6.rfc8028.same-link"}, ""},
+		{"rfc8028", catalog.Selection{Suites: both, Labels: "rfc8028"}, []string{"ipv6.rfc6724.rule5-5", "ipv6.rfc8028.multi-interface", "ipv6.rfc8028.same-link", "ipv6.rfc8028.source-over-preference"}, ""},
+		{"and not", catalog.Selection{Suites: both, Labels: "rfc8028 && !rfc6724"}, []string{"ipv6.rfc8028.multi-interface", "ipv6.rfc8028.same-link", "ipv6.rfc8028.source-over-preference"}, ""},
 		{"suite not configured", catalog.Selection{Suites: []string{"sockets"}, Labels: "rfc8028"}, nil, ""},
 		{"one check", catalog.Selection{Suites: both, Check: "sockets.churn.dgram6"}, []string{"sockets.churn.dgram6"}, ""},
 		{"unknown check", catalog.Selection{Suites: both, Check: "sockets.nope"}, nil, `no check has the id "sockets.nope"`},

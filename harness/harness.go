@@ -186,6 +186,7 @@ func (l *Lab) writeAddresses(b *strings.Builder) error {
 			if a.Autoconf {
 				flags += " autoconf"
 			}
+			flags += lifetimeText(" valid_lft", a.ValidLft) + lifetimeText(" preferred_lft", a.PreferredLft)
 			fmt.Fprintf(b, "%s%s\n", a.Prefix, flags)
 		}
 	}
@@ -248,6 +249,18 @@ func (l *Lab) writeDriverLog(b *strings.Builder) {
 			b.WriteString("\n## driver log\n" + strings.Join(lines, "\n") + "\n")
 		}
 	}
+}
+
+// lifetimeText renders a remaining address lifetime as `ip addr` does
+// ("valid_lft 7199sec", "forever"); nothing when the driver could not read it.
+func lifetimeText(name string, v *uint32) string {
+	switch {
+	case v == nil:
+		return ""
+	case *v == topology.ForeverLft:
+		return name + " forever"
+	}
+	return fmt.Sprintf("%s %dsec", name, *v)
 }
 
 // ShellFault is an Env.Setup made of shell commands run in the SUT's

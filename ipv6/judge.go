@@ -6,24 +6,32 @@ import (
 	"strings"
 
 	"github.com/netconform/netconform/check"
-	"github.com/netconform/netconform/topology"
 )
 
 // judged is one observation as the verdict sees it: where its datagrams went
 // and which routers were allowed to receive them.
 type judged struct {
 	order []string
-	what  string // "source 2001:db8:a::1", "destination 2001:db8:b:ffff::1"
+	// lab, when set, names the lab instead of the RA order ("RA order
+	// a,b; a High, b Low"): the timeline checks vary more than the order.
+	lab  string
+	what string // "source 2001:db8:a::1", "destination 2001:db8:b:ffff::1"
 	// where says what makes a refusal or a loss the stack's doing: "in
 	// 2001:db8:b::/64, advertised by router b, on the link".
-	where       string
-	sent        int
+	where string
+	sent  int
+	// accepted is how many datagrams the stack took; refusals are the
+	// calls it refused, as text ("connect: EACCES (permission denied)").
+	accepted    int
 	allowed     []string
 	wire        []Hop
-	refusals    []Refusal
+	refusals    []string
 	silentLinks []string
+	// badSource, when set, says how the source the kernel chose broke the
+	// check's rule (RFC 6724 rule 3, RFC 8978).
+	badSource   string
 	tableAgrees bool
-	table       topology.RouteEntry
+	table       string // the routing table's answer, as `ip -6 route` prints it
 	// wrong describes datagrams that went to a router not allowed, for the
 	// reason; prefixOf names the prefix they needed ("the prefix of source
 	// 2001:db8:b::1 (2001:db8:b::/64)"), for the mark on the hop (whyWrong).
@@ -35,6 +43,9 @@ type judged struct {
 // followed by every observation that shows it.
 type headlines struct {
 	wrong, refused, lost string
+	// source heads the flows whose source was wrong (checks of source
+	// address selection only).
+	source string
 }
 
 // judgeFirstHops gives the verdict of the first-hop checks:
@@ -56,11 +67,19 @@ type headlines struct {
 // reason says so whatever the verdict. passf takes the number of
 // observations and of RA orders.
 func judgeFirstHops(cases []judged, h headlines, passf string) (check.Verdict, string) {
-	var wrong, refused, lost, unsure, disagree []string
+	var wrong, refused, lost, unsure, disagree, source []string
 	orders := map[string]bool{}
 	for _, c := range cases {
 		at := fmt.Sprintf("RA order %s, %s", orderString(c.order), c.what)
-		orders[orderString(c.order)] = true
+		if c.lab != "" {
+			at = c.lab + ", " + c.what
+			orders[c.lab] = true
+		} else {
+			orders[orderString(c.order)] = true
+		}
+		if c.badSource != "" {
+			source = append(source, at+": "+c.badSource)
+		}
 		total := 0
 		for j, h := range c.wire {
 			total += h.Frames
@@ -71,9 +90,9 @@ func judgeFirstHops(cases []judged, h headlines, passf string) (check.Verdict, s
 			c.wire[j].Wrong, c.wire[j].Why = bad, whyWrong(h, bad, c.allowed, c.prefixOf)
 		}
 		if len(c.refusals) > 0 {
-			refused = append(refused, fmt.Sprintf("%s%s: %s", at, c.where, refusalList(c.refusals)))
+			refused = append(refused, fmt.Sprintf("%s%s: %s", at, c.where, strings.Join(c.refusals, ", ")))
 		}
-		if acc := accepted(c.sent, c.refusals); total < acc {
+		if acc := c.accepted; total < acc {
 			missing := fmt.Sprintf("%s%s: %d of the %d datagrams the stack accepted never reached the wire", at, c.where, acc-total, acc)
 			if len(c.silentLinks) > 0 {
 				unsure = append(unsure, fmt.Sprintf("%s, and the capture saw no frame at all from the SUT on %s", missing, strings.Join(c.silentLinks, ", ")))
@@ -93,7 +112,7 @@ func judgeFirstHops(cases []judged, h headlines, passf string) (check.Verdict, s
 	for _, f := range []struct {
 		head  string
 		items []string
-	}{{h.wrong, wrong}, {h.refused, refused}, {h.lost, lost}} {
+	}{{h.source, source}, {h.wrong, wrong}, {h.refused, refused}, {h.lost, lost}} {
 		if len(f.items) > 0 {
 			fails = append(fails, f.head+": "+strings.Join(f.items, "; "))
 		}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/netip"
 	"os"
-	"strings"
 
 	"golang.org/x/sys/unix"
 
@@ -51,12 +50,12 @@ func accepted(sent int, refusals []Refusal) int {
 	return max(n, 0)
 }
 
-func refusalList(rs []Refusal) string {
-	s := make([]string, len(rs))
-	for i, r := range rs {
-		s[i] = r.String()
+func refusalTexts(rs []Refusal) []string {
+	var s []string
+	for _, r := range rs {
+		s = append(s, r.String())
 	}
-	return strings.Join(s, ", ")
+	return s
 }
 
 // routeGet is the SUT's `route get`. A lookup the kernel answers with the

@@ -34,8 +34,8 @@ func orderString(o []string) string { return strings.Join(o, ",") }
 func JudgeSources(obs []SourceObservation) (check.Verdict, string) {
 	cases := make([]judged, len(obs))
 	for i, o := range obs {
-		cases[i] = judged{order: o.RAOrder, sent: o.Sent, allowed: o.Expected, wire: o.Wire, refusals: o.Refusals,
-			silentLinks: o.SilentLinks, tableAgrees: o.TableAgrees, table: o.Table, what: "source " + o.Source.String(),
+		cases[i] = judged{order: o.RAOrder, sent: o.Sent, allowed: o.Expected, wire: o.Wire, refusals: refusalTexts(o.Refusals), accepted: accepted(o.Sent, o.Refusals),
+			silentLinks: o.SilentLinks, tableAgrees: o.TableAgrees, table: o.Table.String(), what: "source " + o.Source.String(),
 			where:    fmt.Sprintf(" (in %s, advertised by router %s on %s)", o.Prefix, strings.Join(o.Expected, "/"), o.Interface),
 			prefixOf: fmt.Sprintf("the prefix of source %s (%s)", o.Source, o.Prefix),
 			wrong: func(h Hop) string {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"sync"
+	"time"
 
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
@@ -22,6 +23,12 @@ type Router struct {
 	mu          sync.Mutex
 	advertising bool
 	errs        []error
+	// current is the advertisement last sent with Send: solicitations are
+	// answered with it (nil: the declaration's, as Advertise sends).
+	current *Advert
+	// sent, when set, is told of every advertisement Send sends and of
+	// every answer to a solicitation made from current, as it goes out.
+	sent func(a Advert, solicited bool, at time.Time)
 }
 
 // StartRouter attaches an emulated router to port. It stays silent (apart from
@@ -62,6 +69,40 @@ func (r *Router) Withdraw() error {
 		return err
 	}
 	return r.port.Send(frame)
+}
+
+// Send sends a to all nodes, unsolicited, and from now on answers
+// solicitations with it: the router's state is its last advertisement,
+// lifetime-zero withdrawals included.
+func (r *Router) Send(a Advert) error {
+	if a.Router != r.decl.Name {
+		return fmt.Errorf("router %s asked to send router %s's advertisement", r.decl.Name, a.Router)
+	}
+	frame, err := AdvertFrame(r.decl, a, multicastMAC(allNodes), allNodes)
+	if err != nil {
+		return err
+	}
+	r.mu.Lock()
+	r.advertising = true
+	r.current = &a
+	notify := r.sent
+	r.mu.Unlock()
+	at := time.Now()
+	if err := r.port.Send(frame); err != nil {
+		return err
+	}
+	if notify != nil {
+		notify(a, false, at)
+	}
+	return nil
+}
+
+// OnSend registers fn to be told of every advertisement sent through Send
+// and every solicited answer made from it (a timeline records them).
+func (r *Router) OnSend(fn func(a Advert, solicited bool, at time.Time)) {
+	r.mu.Lock()
+	r.sent = fn
+	r.mu.Unlock()
 }
 
 // Err returns the errors met while answering the SUT (none in a sound lab).
@@ -110,17 +151,26 @@ func (r *Router) handle(f topology.Frame) {
 		}
 	case pkt.Layer(layers.LayerTypeICMPv6RouterSolicitation) != nil:
 		r.mu.Lock()
-		on := r.advertising
+		on, cur, notify := r.advertising, r.current, r.sent
 		r.mu.Unlock()
 		if !on {
 			return
 		}
-		frame, err := RouterAdvertisement(r.decl, multicastMAC(allNodes), allNodes)
+		var frame []byte
+		var err error
+		at := time.Now()
+		if cur != nil {
+			frame, err = AdvertFrame(r.decl, *cur, multicastMAC(allNodes), allNodes)
+		} else {
+			frame, err = RouterAdvertisement(r.decl, multicastMAC(allNodes), allNodes)
+		}
 		if err == nil {
 			err = r.port.Send(frame)
 		}
 		if err != nil {
 			r.fail(err)
+		} else if cur != nil && notify != nil {
+			notify(*cur, true, at)
 		}
 	}
 }

@@ -43,8 +43,8 @@ func JudgeRule55(obs []Rule55Observation) (check.Verdict, string) {
 		if o.Source.IsValid() {
 			where = fmt.Sprintf(" (source %s, advertised by router %s)", o.Source, strings.Join(o.SourceRouters, "/"))
 		}
-		cases[i] = judged{order: o.RAOrder, sent: o.Sent, allowed: o.SourceRouters, wire: o.Wire, refusals: o.Refusals,
-			silentLinks: o.SilentLinks, tableAgrees: o.TableAgrees, table: o.Table, what: "destination " + o.Destination.String(),
+		cases[i] = judged{order: o.RAOrder, sent: o.Sent, allowed: o.SourceRouters, wire: o.Wire, refusals: refusalTexts(o.Refusals), accepted: accepted(o.Sent, o.Refusals),
+			silentLinks: o.SilentLinks, tableAgrees: o.TableAgrees, table: o.Table.String(), what: "destination " + o.Destination.String(),
 			where: where, prefixOf: fmt.Sprintf("the prefix of source %s, which the kernel chose", o.Source),
 			wrong: func(h Hop) string {
 				return fmt.Sprintf("the kernel chose source %s (advertised by router %s) but sent to %s",

@@ -21,7 +21,7 @@ func TestResolve(t *testing.T) {
 	}{
 		{"the file's settings", Overrides{}, func(t *testing.T, p *Plan) {
 			if p.Repeat != 2 || p.Profile != "stock" || p.Labels != "rfc8028" || p.Out != filepath.Join(dir, "out") ||
-				p.Probe != filepath.Join(dir, "bin/probe") || len(p.Selected) != 3 || p.ConfigPath != file || len(p.RunID) != 8 {
+				p.Probe != filepath.Join(dir, "bin/probe") || len(p.Selected) != 4 || p.ConfigPath != file || len(p.RunID) != 8 {
 				t.Errorf("%+v", p)
 			}
 		}, ""},

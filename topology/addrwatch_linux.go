@@ -16,21 +16,32 @@ type netlinkAddressWatch struct{ fd int }
 // WatchAddresses subscribes inside the SUT's namespace: a netlink socket
 // stays in the namespace it was created in.
 func WatchAddresses(sut SUT) (AddressWatch, error) {
+	return watchGroups(sut, unix.RTMGRP_IPV6_IFADDR, "addresses")
+}
+
+// WatchTables wakes on any change of the SUT's IPv6 addresses, IPv6 routes
+// or neighbours: the tables in which a Router Advertisement shows its
+// effect (RTM_NEWADDR/DELADDR, RTM_NEWROUTE/DELROUTE, RTM_NEWNEIGH).
+func WatchTables(sut SUT) (AddressWatch, error) {
+	return watchGroups(sut, unix.RTMGRP_IPV6_IFADDR|unix.RTMGRP_IPV6_ROUTE|unix.RTMGRP_NEIGH, "addresses, routes and neighbours")
+}
+
+func watchGroups(sut SUT, groups uint32, what string) (AddressWatch, error) {
 	w := &netlinkAddressWatch{fd: -1}
 	err := sut.Do(func() error {
 		fd, err := unix.Socket(unix.AF_NETLINK, unix.SOCK_RAW|unix.SOCK_CLOEXEC|unix.SOCK_NONBLOCK, unix.NETLINK_ROUTE)
 		if err != nil {
 			return fmt.Errorf("netlink socket: %w", err)
 		}
-		if err := unix.Bind(fd, &unix.SockaddrNetlink{Family: unix.AF_NETLINK, Groups: unix.RTMGRP_IPV6_IFADDR}); err != nil {
+		if err := unix.Bind(fd, &unix.SockaddrNetlink{Family: unix.AF_NETLINK, Groups: groups}); err != nil {
 			unix.Close(fd)
-			return fmt.Errorf("subscribe to IPv6 address changes: %w", err)
+			return fmt.Errorf("subscribe to changes of the %s: %w", what, err)
 		}
 		w.fd = fd
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("watch the SUT's addresses: %w", err)
+		return nil, fmt.Errorf("watch the SUT's %s: %w", what, err)
 	}
 	return w, nil
 }

@@ -69,7 +69,19 @@ type Address struct {
 	Tentative  bool         `json:"tentative,omitempty"`
 	Deprecated bool         `json:"deprecated,omitempty"`
 	Autoconf   bool         `json:"autoconf,omitempty"`
+	// ValidLft and PreferredLft are the lifetimes the kernel has left for
+	// the address, in seconds (ForeverLft: infinite), as it holds them now
+	// (RFC 4862 §5.5.3: what it made of the lifetimes advertised); nil when
+	// the driver cannot read them.
+	ValidLft     *uint32 `json:"valid_lft,omitempty"`
+	PreferredLft *uint32 `json:"preferred_lft,omitempty"`
 }
+
+// ForeverLft is an infinite address lifetime (RFC 4861 §4.6.2: all ones).
+const ForeverLft = ^uint32(0)
+
+// lft returns a pointer to v, for Address lifetimes.
+func lft(v uint32) *uint32 { return &v }
 
 // RouteEntry is a route as the SUT's table reports it. It is
 // observation.Route: the checks record it as the routing table's opinion.

@@ -353,6 +353,9 @@ func (s *linuxSUT) Addresses(link string) ([]Address, error) {
 			Tentative:  a.Flags&unix.IFA_F_TENTATIVE != 0,
 			Deprecated: a.Flags&unix.IFA_F_DEPRECATED != 0,
 			Autoconf:   a.Flags&unix.IFA_F_PERMANENT == 0 && ip.Is6() && !ip.IsLinkLocalUnicast(),
+			// IFA_CACHEINFO's remaining lifetimes; all ones is forever.
+			ValidLft:     lft(uint32(a.ValidLft)),
+			PreferredLft: lft(uint32(a.PreferedLft)),
 		})
 	}
 	return out, nil

@@ -24,7 +24,7 @@ type fethHost interface {
 	// spelling of lladdr:
 	// SIOCSIFLLADDR, which if_fake.c's feth_ioctl passes to ifnet_set_lladdr).
 	SetMAC(ctx context.Context, name string, mac net.HardwareAddr) error
-	// Ifconfig returns `ifconfig -v <name>` output.
+	// Ifconfig returns `ifconfig -L -v <name>` output.
 	Ifconfig(ctx context.Context, name string) (string, error)
 	// StartIPv6 attaches IPv6, clears ND6_IFF_DAD and starts the link-local
 	// address (macos.StartIPv6). already reports that IPv6 was attached

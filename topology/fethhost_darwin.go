@@ -55,7 +55,8 @@ func (h *darwinHost) SetMAC(ctx context.Context, name string, mac net.HardwareAd
 }
 
 func (h *darwinHost) Ifconfig(ctx context.Context, name string) (string, error) {
-	return h.run(ctx, macos.IfconfigPath, "-v", name)
+	// -L adds each IPv6 address's remaining lifetimes (pltime, vltime).
+	return h.run(ctx, macos.IfconfigPath, "-L", "-v", name)
 }
 
 func (h *darwinHost) StartIPv6(name string) (bool, error) {

@@ -76,7 +76,8 @@ func ifconfigAddresses(i macos.Interface) []Address {
 			continue
 		}
 		out = append(out, Address{Prefix: netip.PrefixFrom(a.Addr.WithZone(""), a.PrefixLen),
-			Tentative: a.Has("tentative"), Deprecated: a.Has("deprecated"), Autoconf: a.Has("autoconf")})
+			Tentative: a.Has("tentative"), Deprecated: a.Has("deprecated"), Autoconf: a.Has("autoconf"),
+			ValidLft: ifconfigLifetime(a.VLTime), PreferredLft: ifconfigLifetime(a.PLTime)})
 	}
 	for _, a := range i.Inet {
 		bits := 32
@@ -86,6 +87,22 @@ func ifconfigAddresses(i macos.Interface) []Address {
 		out = append(out, Address{Prefix: netip.PrefixFrom(a.Addr, bits)})
 	}
 	return out
+}
+
+// ifconfigLifetime reads one of `ifconfig -L`'s remaining lifetimes
+// (network_cmds ifconfig.tproj af_inet6.c, in6_status: "pltime N vltime N",
+// sec2str printing plain seconds, "infty" for infinite, "0" once passed). The
+// pair is printed only when one of them is finite, so an address without it
+// has no known lifetime here: nil.
+func ifconfigLifetime(s string) *uint32 {
+	if s == "infty" {
+		return lft(ForeverLft)
+	}
+	v, err := strconv.ParseUint(s, 10, 32)
+	if err != nil {
+		return nil
+	}
+	return lft(uint32(v))
 }
 
 // Routes lists the IPv6 routes through the lab's interfaces.
