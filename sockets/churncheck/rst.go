@@ -69,7 +69,7 @@ func RunRST(ctx context.Context, env *harness.Env, p RSTParams) check.Result {
 			cfg.Peer = peerAddr(path.family, PeerAcceptPort, lab.SUT().Interface(tcpLink)).String()
 			peer.TakeConns() // what an earlier path left is not this path's
 		} else {
-			cfg.ListenPort = listenPort()
+			cfg.ListenPort = listenPort(env)
 		}
 		env.Logf("%s: %d abortive closes, %s", res.ID, p.Connections, path.name)
 		m, err := measureTCP(ctx, env, res.ID, p.Timeout, p.MemoryLimit, p.Probe, cfg, lab)

@@ -60,7 +60,7 @@ func RunTCP(ctx context.Context, env *harness.Env, pattern, family string, p TCP
 		}
 		cfg.Peer = peerAddr(family, PeerDropPort, lab.SUT().Interface(tcpLink)).String()
 	} else {
-		cfg.ListenPort = listenPort()
+		cfg.ListenPort = listenPort(env)
 	}
 	env.Logf("%s: %d × %s%s", id, p.Count, tcpchurn.What(pattern, family, cfg.Peer != ""), limitNote(p.MemoryLimit))
 	env.Logf("%s: machine before: %d TCP control blocks (%s), threshold %d, up %s", id, machine.ControlBlocks, machine.Source,

@@ -5,9 +5,9 @@ import (
 	"net"
 	"net/netip"
 	"os"
-	"runtime"
 	"strings"
 
+	"github.com/netconform/netconform/harness"
 	"github.com/netconform/netconform/sockets/peertcp"
 	"github.com/netconform/netconform/sockets/tcpchurn"
 	"github.com/netconform/netconform/topology"
@@ -72,14 +72,14 @@ func wireAddr(family string) netip.Addr {
 	return tcpPeerIPv4
 }
 
-// listenPort is the loopback listener's port: fixed in a Linux SUT's own
-// namespace (so filters can name it), chosen by the kernel on a Mac, where
-// the SUT is the machine itself and the port may be taken.
-func listenPort() int {
-	if runtime.GOOS == "linux" {
-		return LoopbackPort
+// listenPort is the loopback listener's port: fixed in a SUT of its own (a
+// Linux namespace: so filters can name it), chosen by the kernel where the
+// SUT is the machine itself (a Mac) and the port may be taken.
+func listenPort(env *harness.Env) int {
+	if topology.SUTIsHost(env.Driver) {
+		return 0
 	}
-	return 0
+	return LoopbackPort
 }
 
 // tcpGroupName is the memory cgroup of one check's probe, unique per
