@@ -76,6 +76,22 @@ func awaitSLAAC(ctx context.Context, sut topology.SUT, w topology.AddressWatch, 
 	return a.Prefix.Addr(), err
 }
 
+// awaitAccepted waits until complete() says every datagram the stack
+// accepted is on the wire, or timeout. When some are missing, it returns
+// the links on which the capture heard nothing from the SUT (unheardLinks:
+// a loss there cannot be told from a broken capture). An interrupt is an
+// error: what is missing was not given its time.
+func awaitAccepted(ctx context.Context, lab *harness.Lab, ports []*topology.Port, timeout time.Duration, complete func() bool) ([]string, error) {
+	done := awaitWire(ctx, ports, timeout, complete)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if done {
+		return nil, nil
+	}
+	return unheardLinks(ctx, lab, ports, timeout)
+}
+
 // awaitWire waits until done() holds, waking on every frame any port records.
 func awaitWire(ctx context.Context, ports []*topology.Port, timeout time.Duration, done func() bool) bool {
 	return topology.AwaitFrames(ctx, ports, timeout, done)

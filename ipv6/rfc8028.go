@@ -161,17 +161,9 @@ func observeSources(ctx context.Context, lab *harness.Lab, p config.IPv6Params, 
 		}
 		return true
 	}
-	var silent []string
-	done := awaitWire(ctx, ports, p.WireTimeout, complete)
-	if err := ctx.Err(); err != nil {
-		// Interrupted: what is missing was not given its time.
+	silent, err := awaitAccepted(ctx, lab, ports, p.WireTimeout, complete)
+	if err != nil {
 		return nil, err
-	}
-	if !done {
-		var err error
-		if silent, err = unheardLinks(ctx, lab, ports, p.WireTimeout); err != nil {
-			return nil, err
-		}
 	}
 	var obs []SourceObservation
 	for _, s := range all {

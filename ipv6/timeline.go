@@ -458,16 +458,9 @@ func (lr *labRun) flows(ctx context.Context, specs ...flowSpec) ([]*observation.
 		}
 		return true
 	}
-	done := awaitWire(ctx, lr.ports, lr.p.WireTimeout, complete)
-	if err := ctx.Err(); err != nil {
+	silent, err := awaitAccepted(ctx, lr.lab, lr.ports, lr.p.WireTimeout, complete)
+	if err != nil {
 		return nil, err
-	}
-	var silent []string
-	if !done {
-		var err error
-		if silent, err = unheardLinks(ctx, lr.lab, lr.ports, lr.p.WireTimeout); err != nil {
-			return nil, err
-		}
 	}
 	l := lr.lab.Lab()
 	var out []*observation.FlowEvent

@@ -24,18 +24,13 @@ func Run(ctx context.Context, env *harness.Env, c Case, p Params) check.Result {
 		res.Errorf("harness: %d sockets and a %v window cannot test anything", p.Sockets, p.Timeout)
 		return res
 	}
-	lab, err := env.Realize(ctx, DualStackLab(), "dualstack")
+	lab, peer, err := openDualStack(ctx, env, "dualstack")
 	if err != nil {
 		res.Errorf("%v", err)
 		return res
 	}
 	defer lab.Close()
 	res.Evidence = lab.Evidence
-	peer, err := startPeer(lab)
-	if err != nil {
-		res.Errorf("%v", err)
-		return res
-	}
 	obs, err := observeCase(ctx, lab, peer, c, p)
 	if err != nil {
 		res.Errorf("%v", err)
@@ -83,6 +78,21 @@ func observeCase(ctx context.Context, lab *harness.Lab, peer *peer4.Host, c Case
 		return obs, fmt.Errorf("harness: the emulated peer failed, so the wire cannot be trusted: %w", err)
 	}
 	return obs, nil
+}
+
+// openDualStack realises the dual-stack lab (evidence tagged tag) and starts
+// its emulated IPv4 peer; on an error nothing of it is left open.
+func openDualStack(ctx context.Context, env *harness.Env, tag string) (*harness.Lab, *peer4.Host, error) {
+	lab, err := env.Realize(ctx, DualStackLab(), tag)
+	if err != nil {
+		return nil, nil, err
+	}
+	peer, err := startPeer(lab)
+	if err != nil {
+		lab.Close()
+		return nil, nil, err
+	}
+	return lab, peer, nil
 }
 
 // startPeer attaches the emulated IPv4 host declared on the lab's link.

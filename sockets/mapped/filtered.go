@@ -45,18 +45,13 @@ func UserspaceFilter(ctx context.Context, env *harness.Env, p Params) check.Resu
 func userspaceFilter(ctx context.Context, env *harness.Env, p Params, mode cfil.Mode) check.Result {
 	res := check.Result{ID: IDUserspaceFilter, Spec: FilterSpec, Labels: []string{"cfil"},
 		Title: "Dual-stack UDP sendto() through a user-space filter that accepts everything: the first datagram still arrives"}
-	lab, err := env.Realize(ctx, DualStackLab(), "dualstack-filtered")
+	lab, peer, err := openDualStack(ctx, env, "dualstack-filtered")
 	if err != nil {
 		res.Errorf("%v", err)
 		return res
 	}
 	defer lab.Close()
 	res.Evidence = lab.Evidence
-	peer, err := startPeer(lab)
-	if err != nil {
-		res.Errorf("%v", err)
-		return res
-	}
 	// OUTPUT sees both cases: datagrams to the SUT's own address leave
 	// through OUTPUT (then loop back through INPUT), datagrams to the peer
 	// leave through OUTPUT to the wire. The same path as cfil's "out".

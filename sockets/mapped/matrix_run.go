@@ -66,18 +66,13 @@ func RunMatrix(ctx context.Context, env *harness.Env, m Matrix, p Params) check.
 		res.Errorf("harness: %d sockets and a %v window cannot test anything", p.Sockets, p.Timeout)
 		return res
 	}
-	lab, err := env.Realize(ctx, DualStackLab(), "dualstack-matrix")
+	lab, peer, err := openDualStack(ctx, env, "dualstack-matrix")
 	if err != nil {
 		res.Errorf("%v", err)
 		return res
 	}
 	defer lab.Close()
 	res.Evidence = lab.Evidence
-	peer, err := startPeer(lab)
-	if err != nil {
-		res.Errorf("%v", err)
-		return res
-	}
 	cfg := cfil.FilterConfig{Queue: matrixQueue, Hook: "OUTPUT", Match: []string{"-p", "udp"}, Mode: cfil.Accept}
 	fp, err := putFilterOnPath(ctx, lab, cfg)
 	if err != nil {
