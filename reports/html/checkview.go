@@ -1,6 +1,7 @@
 package html
 
 import (
+	"bytes"
 	"html/template"
 	"net/url"
 	"os"
@@ -64,12 +65,12 @@ func newCheckView(pageDir, resultsDir string, c reports.CheckResult) checkView {
 // a file older than views the one its check had then), falling back to the
 // generic rendering (lists of objects become tables) for a check without a
 // view of its own and for observations that do not have their view's shape.
+//
+// The view's renderer decodes the observations itself and refuses what is
+// not valid JSON of its shape, so the generic parse is done only when it is
+// needed (the regression report renders every run's observations).
 func observations(c reports.CheckResult) obsView {
-	val, err := parseJSON(c.Observations)
-	if err != nil {
-		return obsView{Invalid: string(c.Observations)}
-	}
-	if val.kind == kNull {
+	if raw := bytes.TrimSpace(c.Observations); len(raw) == 0 || string(raw) == "null" {
 		return obsView{None: true}
 	}
 	view := c.ViewName()
@@ -77,6 +78,10 @@ func observations(c reports.CheckResult) obsView {
 		if h, ok := r(c); ok {
 			return obsView{View: view, HTML: h}
 		}
+	}
+	val, err := parseJSON(c.Observations)
+	if err != nil {
+		return obsView{Invalid: string(c.Observations)}
 	}
 	return obsView{HTML: nodeHTML(genericNode(val))}
 }

@@ -256,6 +256,36 @@ func (v *value) numOK(k string) (float64, bool) {
 	return f.num, true
 }
 
+// appendJSON appends v as JSON (strings re-escaped by encoding/json).
+func (v *value) appendJSON(b []byte) []byte {
+	switch v.kind {
+	case kString:
+		q, _ := json.Marshal(v.scalar)
+		return append(b, q...)
+	case kObject:
+		b = append(b, '{')
+		for i, k := range v.keys {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			q, _ := json.Marshal(k)
+			b = append(append(b, q...), ':')
+			b = v.vals[i].appendJSON(b)
+		}
+		return append(b, '}')
+	case kArray:
+		b = append(b, '[')
+		for i, it := range v.items {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = it.appendJSON(b)
+		}
+		return append(b, ']')
+	}
+	return append(b, v.scalar...)
+}
+
 // compact renders v as one line of JSON-like text, for table cells.
 func (v *value) compact(limit int) string {
 	var b bytes.Buffer

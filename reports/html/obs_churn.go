@@ -38,22 +38,32 @@ type fact struct {
 // results.json and the folded measurement.
 const maxSeries = 12
 
-// churnDoc is a measurement as files hold it: the observation, plus what
-// the early probes wrote instead (a "target" for the count and a flat
-// "recovered"). The samples are charted field by field, whatever their
-// fields (the early probes' flat ones included), so they are not decoded
-// here.
+// churnDoc is a measurement as files hold it, without its samples: the
+// observation, plus what the early probes wrote instead (a "target" for the
+// count and a flat "recovered"). The samples are charted field by field,
+// whatever their fields (the early probes' flat ones included), from the
+// parsed document.
 type churnDoc struct {
 	observation.ChurnMeasurement
-	Target    int             `json:"target"`
-	Recovered *bool           `json:"recovered"`
-	Samples   json.RawMessage `json:"samples"`
+	Target    int   `json:"target"`
+	Recovered *bool `json:"recovered"`
 }
 
 func renderChurn(c reports.CheckResult) (template.HTML, bool) {
 	v, err := parseJSON(c.Observations)
+	if err != nil || v.kind != kObject {
+		return "", false
+	}
+	// The rest of the measurement, without the samples (most of its bytes):
+	// shown generically, and decoded as the observation for the facts.
+	rest := &value{kind: kObject}
+	for _, k := range v.keys {
+		if k != "samples" {
+			rest.set(k, v.get(k))
+		}
+	}
 	var m churnDoc
-	if err != nil || v.kind != kObject || json.Unmarshal(c.Observations, &m) != nil {
+	if json.Unmarshal(rest.appendJSON(nil), &m) != nil {
 		return "", false
 	}
 	cv := &churnView{Facts: churnFacts(&m), Stderr: m.Stderr}
@@ -66,13 +76,13 @@ func renderChurn(c reports.CheckResult) (template.HTML, bool) {
 	}
 	cv.Charts, cv.Hidden, cv.Flat, cv.Samples = sampleCharts(v.get("samples"), failAt, label)
 
-	rest := &value{kind: kObject}
-	for _, k := range v.keys {
-		if k != "samples" && k != "stderr" {
-			rest.set(k, v.get(k))
+	shown := &value{kind: kObject}
+	for _, k := range rest.keys {
+		if k != "stderr" {
+			shown.set(k, rest.get(k))
 		}
 	}
-	cv.Rest = nodeHTML(genericNode(rest))
+	cv.Rest = nodeHTML(genericNode(shown))
 	var b strings.Builder
 	writeChurn(&b, cv)
 	return template.HTML(b.String()), true //nolint:gosec // every value goes through esc (see checkHTML)

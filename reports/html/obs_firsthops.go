@@ -90,19 +90,29 @@ func renderRule55(c reports.CheckResult) (template.HTML, bool) {
 }
 
 // decodeHopList decodes a non-empty list of first-hop observations, each
-// with its "wire"; false for any other shape (then the generic rendering
-// shows the file as it is).
-func decodeHopList[T any](raw []byte, out *[]T) bool {
-	v, err := parseJSON(raw)
-	if err != nil || v.kind != kArray || len(v.items) == 0 {
+// naming its RA order or the hops on the wire; false for any other shape
+// (then the generic rendering shows the file as it is).
+func decodeHopList[T observation.SourceHops | observation.DestinationHops](raw []byte, out *[]T) bool {
+	if json.Unmarshal(raw, out) != nil || len(*out) == 0 {
 		return false
 	}
-	for _, it := range v.items {
-		if it.kind != kObject || it.get("wire") == nil {
+	for _, o := range *out {
+		order, wire := hopsOf(o)
+		if len(order) == 0 && len(wire) == 0 {
 			return false
 		}
 	}
-	return json.Unmarshal(raw, out) == nil
+	return true
+}
+
+func hopsOf[T observation.SourceHops | observation.DestinationHops](o T) (order []string, wire []observation.Hop) {
+	switch o := any(o).(type) {
+	case observation.SourceHops:
+		return o.RAOrder, o.Wire
+	case observation.DestinationHops:
+		return o.RAOrder, o.Wire
+	}
+	return nil, nil
 }
 
 // groupByOrder puts the rows into one table per RA order, in the order the
