@@ -40,6 +40,37 @@ type FilterConfig struct {
 	Mode  Mode
 }
 
+// Where a filter sits on the SUT's UDP path, in the words a check uses; the
+// configurations below are where that is on this kernel.
+type Path string
+
+const (
+	// Outbound: every UDP datagram the SUT sends, to itself or to the wire
+	// (Linux: filter OUTPUT, which both pass).
+	Outbound Path = "outbound"
+	// Inbound: every UDP datagram the SUT receives, from itself or the wire
+	// (Linux: filter INPUT).
+	Inbound Path = "inbound"
+	// AfterOutbound: every UDP datagram the SUT sends, after a filter on
+	// Outbound has passed it (Linux: mangle POSTROUTING, which runs after
+	// filter OUTPUT): a fault there loses what the check's filter accepted.
+	AfterOutbound Path = "after-outbound"
+)
+
+// UDPFilter is the configuration of a filter of UDP datagrams at path.
+func UDPFilter(queue uint16, path Path, mode Mode) FilterConfig {
+	c := FilterConfig{Queue: queue, Match: []string{"-p", "udp"}, Mode: mode}
+	switch path {
+	case Inbound:
+		c.Hook = "INPUT"
+	case AfterOutbound:
+		c.Table, c.Hook = "mangle", "POSTROUTING"
+	default:
+		c.Hook = "OUTPUT"
+	}
+	return c
+}
+
 // FilterStats counts what the filter was given and decided.
 type FilterStats = observation.FilterStats
 

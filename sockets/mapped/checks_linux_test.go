@@ -33,30 +33,6 @@ func newEnv(t *testing.T, id string, setup func(context.Context, *harness.Lab) e
 		ProfileName: "stock", Profile: config.Profile{}, Log: testWriter{t}, Setup: setup}
 }
 
-// dropFirstPerFlow is the fault that mimics the seed: a content filter on
-// the SUT's hook that drops the first packet of every new UDP flow while
-// sendto() succeeds.
-func dropFirstPerFlow(hook string) func(context.Context, *harness.Lab) error {
-	return func(ctx context.Context, lab *harness.Lab) error {
-		f, err := cfil.StartFilter(ctx, lab.SUT(), cfil.FilterConfig{Queue: 7, Hook: hook, Match: []string{"-p", "udp"}, Mode: cfil.DropFirstPerFlow})
-		if err != nil {
-			return err
-		}
-		lab.OnClose(f.Close)
-		return nil
-	}
-}
-
-// faultHook is where the fault must sit to hit a case: datagrams to the
-// SUT itself are dropped on its input path (as the issue asks), datagrams
-// to the peer on the output path, since they never enter INPUT.
-func faultHook(c Case) string {
-	if c.To == Self {
-		return "INPUT"
-	}
-	return "OUTPUT"
-}
-
 // TestChecksOnLinux is the self-validation of every first-datagram check:
 // stock Linux passes, and the same check fails under the injected fault
 // with a reason and evidence that name what happened.
@@ -80,7 +56,7 @@ func TestChecksOnLinux(t *testing.T) {
 			}
 		})
 		t.Run(c.ID+"/drop-first-per-flow", func(t *testing.T) {
-			res := Run(context.Background(), newEnv(t, c.ID, dropFirstPerFlow(faultHook(c))), c, testParams)
+			res := Run(context.Background(), newEnv(t, c.ID, DropFirstPerFlow(FaultPath(c))), c, testParams)
 			t.Logf("%s: %s", res.Verdict, res.Reason)
 			if res.Verdict != check.Fail {
 				t.Fatalf("verdict %s, want fail: %s", res.Verdict, res.Reason)

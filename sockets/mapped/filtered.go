@@ -55,7 +55,7 @@ func userspaceFilter(ctx context.Context, env *harness.Env, p Params, mode cfil.
 	// OUTPUT sees both cases: datagrams to the SUT's own address leave
 	// through OUTPUT (then loop back through INPUT), datagrams to the peer
 	// leave through OUTPUT to the wire. The same path as cfil's "out".
-	cfg := cfil.FilterConfig{Queue: filterQueue, Hook: "OUTPUT", Match: []string{"-p", "udp"}, Mode: mode}
+	cfg := cfil.UDPFilter(filterQueue, cfil.Outbound, mode)
 	fp, err := putFilterOnPath(ctx, lab, cfg)
 	if err != nil {
 		res.Errorf("%v", err)

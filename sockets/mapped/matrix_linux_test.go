@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/netconform/netconform/catalog"
+	"github.com/netconform/netconform/cfil"
 	"github.com/netconform/netconform/check"
 	"github.com/netconform/netconform/harness"
 	"github.com/netconform/netconform/observation"
@@ -99,7 +100,7 @@ func TestMatrixOnLinux(t *testing.T) {
 		})
 	})
 	t.Run("drop-first-datagram-per-flow-after-the-filter", func(t *testing.T) {
-		res, obs := runMatrix(t, "default", DropFirstPerFlowAt("mangle", "POSTROUTING"))
+		res, obs := runMatrix(t, "default", DropFirstPerFlow(cfil.AfterOutbound))
 		if res.Verdict != check.Fail || !proofReason(t, "drop-first-datagram-per-flow-after-the-filter").MatchString(res.Reason) {
 			t.Fatalf("verdict %s: %s", res.Verdict, res.Reason)
 		}

@@ -73,7 +73,7 @@ func RunMatrix(ctx context.Context, env *harness.Env, m Matrix, p Params) check.
 	}
 	defer lab.Close()
 	res.Evidence = lab.Evidence
-	cfg := cfil.FilterConfig{Queue: matrixQueue, Hook: "OUTPUT", Match: []string{"-p", "udp"}, Mode: cfil.Accept}
+	cfg := cfil.UDPFilter(matrixQueue, cfil.Outbound, cfil.Accept)
 	fp, err := putFilterOnPath(ctx, lab, cfg)
 	if err != nil {
 		res.Errorf("%v", err)
@@ -84,6 +84,55 @@ func RunMatrix(ctx context.Context, env *harness.Env, m Matrix, p Params) check.
 		res.Errorf("%v", err)
 		return res
 	}
+	cs, err := openCases(m, p, lab, peer, topology.SUTIsHost(env.Driver))
+	defer cs.close()
+	if err != nil {
+		res.Errorf("%v", err)
+		return res
+	}
+	if err := primePeer(ctx, lab.SUT(), peer, p.Timeout); err != nil {
+		res.Errorf("%v", err)
+		return res
+	}
+	start := time.Now()
+	if err := cs.sendAll(ctx, peer, p.Timeout); err != nil {
+		res.Errorf("%v", err)
+		return res
+	}
+	end := time.Now()
+	attr, err := watch.conclude(ctx)
+	if err != nil {
+		res.Errorf("%v", err)
+		return res
+	}
+	if err := peer.Err(); err != nil {
+		res.Errorf("harness: the emulated peer failed, so the wire cannot be trusted: %v", err)
+		return res
+	}
+	obs := matrixFrame(m, p)
+	results := cs.judge(p.Timeout, &obs, attr, fp)
+	stats := fp.stats()
+	rec := fp.record()
+	obs.Filter = observation.MatrixFilter{Kind: fp.kind(), Sentence: fp.sentence(stats), Queue: int(rec.Queue), Hook: rec.Hook, Mode: string(rec.Mode),
+		Rules: rec.Rules, Seen: stats.Seen, Dropped: stats.Dropped}
+	obs.Coverage = string(cfil.CoverageOf(attr))
+	obs.CFIL, _ = json.Marshal(attr)
+	obs.PeerARPReplies = peer.ARPReplies()
+	obs.Start, obs.End = start.Format(time.RFC3339Nano), end.Format(time.RFC3339Nano)
+
+	res.Verdict, res.Reason = judgeMatrix(results, p.Sockets, coverageSentence(fp, stats, &attr), fp.own != nil && stats.Seen == 0)
+	if res.Verdict == check.Fail && obs.PeerARPReplies == 0 && lostToPeer(results) {
+		res.Reason += "; the SUT never sent an ARP request for the peer"
+	}
+	if err := res.Observe(obs); err != nil {
+		res.Errorf("%v", err)
+	}
+	return res
+}
+
+// matrixFrame is the matrix's observations before any case ran: its rows,
+// calls and destinations in table order.
+func matrixFrame(m Matrix, p Params) observation.MappedMatrix {
 	obs := observation.MappedMatrix{Matrix: m.Name, Sockets: p.Sockets, Timeout: p.Timeout.Seconds()}
 	for _, r := range m.Rows {
 		row := observation.MatrixRow{Key: r.Key(), Port: string(r.Port), V6Only: r.V6Only, Label: r.Label()}
@@ -100,48 +149,60 @@ func RunMatrix(ctx context.Context, env *harness.Env, m Matrix, p Params) check.
 	for _, d := range Destinations {
 		obs.Destinations = append(obs.Destinations, string(d))
 	}
+	return obs
+}
 
-	// Open every case's sockets, then send the 1st datagrams of all of them
-	// and wait once, then the 2nd datagrams likewise: the receive windows
-	// of all cases overlap, so a matrix that loses datagrams costs one
-	// window per datagram number, not one per case.
-	type started struct {
-		c   MatrixCase
-		run *caseRun
-	}
-	var runs []*started
-	defer func() {
-		for _, s := range runs {
-			s.run.close()
-		}
-	}()
-	var skipped []observation.MatrixCase
-	order := map[string]int{}
-	sutIsHost := topology.SUTIsHost(env.Driver)
+// startedCase is a case whose sockets are open.
+type startedCase struct {
+	c   MatrixCase
+	run *caseRun
+}
+
+// matrixCases are the matrix's cases: those that run, with their sockets
+// open (every case's stay open until the last is done, so no two cases
+// share a port), and those that cannot run here.
+type matrixCases struct {
+	runs    []*startedCase
+	skipped []observation.MatrixCase
+	// order is each case's place in the matrix, by name.
+	order map[string]int
+}
+
+func openCases(m Matrix, p Params, lab *harness.Lab, peer *peer4.Host, sutIsHost bool) (*matrixCases, error) {
+	cs := &matrixCases{order: map[string]int{}}
 	for i, c := range m.Cases {
-		order[c.Name()] = i
+		cs.order[c.Name()] = i
 		if why := c.unavailable(sutIsHost); why != "" {
-			skipped = append(skipped, observation.MatrixCase{Name: c.Name(), Row: c.Row.Key(), Call: string(c.Call), Destination: string(c.To),
+			cs.skipped = append(cs.skipped, observation.MatrixCase{Name: c.Name(), Row: c.Row.Key(), Call: string(c.Call), Destination: string(c.To),
 				Expect: expectation(c.spec()), Verdict: string(check.Skip), Reason: why})
 			continue
 		}
-		s := &started{c: c, run: newCaseRun(c.spec(), p, lab.SUT(), peer)}
-		runs = append(runs, s)
+		s := &startedCase{c: c, run: newCaseRun(c.spec(), p, lab.SUT(), peer)}
+		cs.runs = append(cs.runs, s)
 		if err := s.run.open(); err != nil {
-			res.Errorf("%s: harness could not set the case up: %v", c.Name(), err)
-			return res
+			return cs, fmt.Errorf("%s: harness could not set the case up: %v", c.Name(), err)
 		}
 	}
-	if err := primePeer(ctx, lab.SUT(), peer, p.Timeout); err != nil {
-		res.Errorf("%v", err)
-		return res
+	return cs, nil
+}
+
+func (cs *matrixCases) close() {
+	for _, s := range cs.runs {
+		s.run.close()
 	}
-	start := time.Now()
+}
+
+// sendAll sends the 1st datagrams of every case and waits once, then the
+// 2nd datagrams likewise: the receive windows of all cases overlap, so a
+// matrix that loses datagrams costs one window per datagram number, not one
+// per case. The datagrams that missed their windows get one more window,
+// all together, at the end.
+func (cs *matrixCases) sendAll(ctx context.Context, peer *peer4.Host, window time.Duration) error {
 	var late []inflight
 	for n := 1; n <= DatagramsPerSocket; n++ {
 		var batch []inflight
 		toPeer := 0
-		for _, s := range runs {
+		for _, s := range cs.runs {
 			for k, sock := range s.run.socks {
 				if sock == nil {
 					continue
@@ -161,39 +222,31 @@ func RunMatrix(ctx context.Context, env *harness.Env, m Matrix, p Params) check.
 					full = full || (toPeer%peerBurst == 0 && peer.ARPReplies() == 0)
 				}
 				if full {
-					if err := accountAll(ctx, batch, &late, p.Timeout); err != nil {
-						res.Errorf("%s: harness could not finish the datagrams: %v", s.c.Name(), err)
-						return res
+					if err := accountAll(ctx, batch, &late, window); err != nil {
+						return fmt.Errorf("%s: harness could not finish the datagrams: %v", s.c.Name(), err)
 					}
 					batch = nil
 				}
 			}
 		}
-		if err := accountAll(ctx, batch, &late, p.Timeout); err != nil {
-			res.Errorf("harness could not finish the datagrams: %v", err)
-			return res
+		if err := accountAll(ctx, batch, &late, window); err != nil {
+			return fmt.Errorf("harness could not finish the datagrams: %v", err)
 		}
 	}
-	if err := settleAll(ctx, late, time.Now().Add(p.Timeout)); err != nil {
-		res.Errorf("harness could not finish the datagrams: %v", err)
-		return res
+	if err := settleAll(ctx, late, time.Now().Add(window)); err != nil {
+		return fmt.Errorf("harness could not finish the datagrams: %v", err)
 	}
-	end := time.Now()
-	attr, err := watch.conclude(ctx)
-	if err != nil {
-		res.Errorf("%v", err)
-		return res
-	}
-	if err := peer.Err(); err != nil {
-		res.Errorf("harness: the emulated peer failed, so the wire cannot be trusted: %v", err)
-		return res
-	}
+	return nil
+}
 
-	// Judge every case.
+// judge judges every case, puts each in obs.Cases in the matrix's order
+// (the skipped ones too) and returns the results the matrix's verdict is
+// made of.
+func (cs *matrixCases) judge(window time.Duration, obs *observation.MappedMatrix, attr cfil.Attribution, fp filterPath) []caseResult {
 	var results []caseResult
-	for _, s := range runs {
+	for _, s := range cs.runs {
 		sp := s.c.spec()
-		cr := judgeCase(sp, p.Timeout, s.run.records)
+		cr := judgeCase(sp, window, s.run.records)
 		results = append(results, cr)
 		oc := observation.MatrixCase{Name: sp.Name, Row: s.c.Row.Key(), Call: string(s.c.Call), Destination: string(s.c.To),
 			Expect: expectation(sp), Verdict: string(cr.verdict), Reason: cr.reason,
@@ -204,29 +257,12 @@ func RunMatrix(ctx context.Context, env *harness.Env, m Matrix, p Params) check.
 		}
 		obs.Cases = append(obs.Cases, oc)
 	}
-	obs.Cases = append(obs.Cases, skipped...)
-	sort.SliceStable(obs.Cases, func(i, j int) bool { return order[obs.Cases[i].Name] < order[obs.Cases[j].Name] })
-	for _, sc := range skipped {
+	obs.Cases = append(obs.Cases, cs.skipped...)
+	sort.SliceStable(obs.Cases, func(i, j int) bool { return cs.order[obs.Cases[i].Name] < cs.order[obs.Cases[j].Name] })
+	for _, sc := range cs.skipped {
 		results = append(results, caseResult{name: sc.Name, verdict: check.Skip, reason: sc.Reason, call: Call(sc.Call), to: Destination(sc.Destination)})
 	}
-
-	stats := fp.stats()
-	rec := fp.record()
-	obs.Filter = observation.MatrixFilter{Kind: fp.kind(), Sentence: fp.sentence(stats), Queue: int(rec.Queue), Hook: rec.Hook, Mode: string(rec.Mode),
-		Rules: rec.Rules, Seen: stats.Seen, Dropped: stats.Dropped}
-	obs.Coverage = string(cfil.CoverageOf(attr))
-	obs.CFIL, _ = json.Marshal(attr)
-	obs.PeerARPReplies = peer.ARPReplies()
-	obs.Start, obs.End = start.Format(time.RFC3339Nano), end.Format(time.RFC3339Nano)
-
-	res.Verdict, res.Reason = judgeMatrix(results, p.Sockets, coverageSentence(fp, stats, &attr), fp.own != nil && stats.Seen == 0)
-	if res.Verdict == check.Fail && obs.PeerARPReplies == 0 && lostToPeer(results) {
-		res.Reason += "; the SUT never sent an ARP request for the peer"
-	}
-	if err := res.Observe(obs); err != nil {
-		res.Errorf("%v", err)
-	}
-	return res
+	return results
 }
 
 // primePeer has the SUT resolve the peer's address before the matrix's

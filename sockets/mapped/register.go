@@ -23,7 +23,7 @@ func init() {
 			Run:        func(ctx context.Context, env *harness.Env) check.Result { return Run(ctx, env, c, paramsOf(env)) },
 			Proofs: []catalog.Proof{
 				{Name: "stock", Want: check.Pass},
-				{Name: "drop-first-datagram-per-flow", Want: check.Fail, Fault: DropFirstPerFlow(FaultHook(c)), Params: shortWindow,
+				{Name: "drop-first-datagram-per-flow", Want: check.Fail, Fault: DropFirstPerFlow(FaultPath(c)), Params: shortWindow,
 					Reason: `1st datagram lost 10/10 \(10 silent drops`},
 				// The SUT refusing the datagrams (a packet filter's DROP on
 				// output: EPERM): the stack's answer, a fail naming the call
@@ -51,7 +51,7 @@ func init() {
 			// OUTPUT, on every locally sent packet, loopback included),
 			// loses the first datagram of each new flow while the call
 			// has returned success, as the seed's failed reinject does.
-			{Name: "drop-first-datagram-per-flow-after-the-filter", Want: check.Fail, Fault: DropFirstPerFlowAt("mangle", "POSTROUTING"), Params: shortWindow,
+			{Name: "drop-first-datagram-per-flow-after-the-filter", Want: check.Fail, Fault: DropFirstPerFlow(cfil.AfterOutbound), Params: shortWindow,
 				Reason: `^all \d+ cases that ran lost datagrams: 1st datagram lost 10/10 \(10 silent drops: the call said success but nothing arrived\); 2nd datagram delivered 10/10 in all \d+ cases(;|$)`},
 			// The send path refuses every datagram before the check's
 			// filter (mangle OUTPUT runs before filter OUTPUT): every call
@@ -77,7 +77,7 @@ func init() {
 			// seed's reinject failure loses them after the filter. (On
 			// OUTPUT the check's own rule comes first and its accept ends
 			// the chain: the fault would never see a packet.)
-			{Name: "drop-first-datagram-per-flow-on-input", Want: check.Fail, Fault: DropFirstPerFlow("INPUT"), Params: shortWindow,
+			{Name: "drop-first-datagram-per-flow-on-input", Want: check.Fail, Fault: DropFirstPerFlow(cfil.Inbound), Params: shortWindow,
 				Reason: `self \(sockets.mapped-sendto.self\): .*1st datagram lost 10/10`},
 			// The SUT refusing every UDP datagram before the filter's hook
 			// (mangle runs before filter): a fail, though the filter saw none.
@@ -91,18 +91,12 @@ func init() {
 // its receive window.
 func shortWindow(p *config.Params) { p.Sockets.ReceiveTimeout = 300 * time.Millisecond }
 
-// DropFirstPerFlow is the fault that mimics the seed: a content filter on
-// the SUT's hook ("INPUT" or "OUTPUT") that drops the first packet of every
-// new UDP flow while sendto() succeeds.
-func DropFirstPerFlow(hook string) func(context.Context, *harness.Lab) error {
-	return DropFirstPerFlowAt("filter", hook)
-}
-
-// DropFirstPerFlowAt is DropFirstPerFlow in an iptables table of choice
-// ("filter", "mangle"; see cfil.FilterConfig).
-func DropFirstPerFlowAt(table, hook string) func(context.Context, *harness.Lab) error {
+// DropFirstPerFlow is the fault that mimics the seed: a content filter at
+// a point of the SUT's UDP path that drops the first packet of every new
+// flow while sendto() succeeds.
+func DropFirstPerFlow(path cfil.Path) func(context.Context, *harness.Lab) error {
 	return func(ctx context.Context, lab *harness.Lab) error {
-		f, err := cfil.StartFilter(ctx, lab.SUT(), cfil.FilterConfig{Queue: 7, Table: table, Hook: hook, Match: []string{"-p", "udp"}, Mode: cfil.DropFirstPerFlow})
+		f, err := cfil.StartFilter(ctx, lab.SUT(), cfil.UDPFilter(7, path, cfil.DropFirstPerFlow))
 		if err != nil {
 			return err
 		}
@@ -111,14 +105,14 @@ func DropFirstPerFlowAt(table, hook string) func(context.Context, *harness.Lab) 
 	}
 }
 
-// FaultHook is where a fault must sit to hit a case: datagrams to the SUT
-// itself are dropped on its input path, datagrams to the peer on the output
-// path, since they never enter INPUT.
-func FaultHook(c Case) string {
+// FaultPath is where a fault must sit to hit a case: datagrams to the SUT
+// itself are lost on its way in, datagrams to the peer on the way out, since
+// they never come in.
+func FaultPath(c Case) cfil.Path {
 	if c.To == Self {
-		return "INPUT"
+		return cfil.Inbound
 	}
-	return "OUTPUT"
+	return cfil.Outbound
 }
 
 func paramsOf(env *harness.Env) Params {
