@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -29,7 +30,11 @@ func twoRouterLab() Lab {
 	return l
 }
 
-func namespaces(tb testing.TB) []string {
+// namespaces lists the named network namespaces whose names contain one of
+// the runs' ids (every name when none is given): other tests, and other
+// runs, create and remove theirs at the same time (go test runs packages in
+// parallel), so a test looks only at its own.
+func namespaces(tb testing.TB, runIDs ...string) []string {
 	tb.Helper()
 	entries, err := os.ReadDir(netnsDir)
 	if err != nil && !os.IsNotExist(err) {
@@ -37,7 +42,13 @@ func namespaces(tb testing.TB) []string {
 	}
 	var names []string
 	for _, e := range entries {
-		names = append(names, e.Name())
+		mine := len(runIDs) == 0
+		for _, id := range runIDs {
+			mine = mine || strings.Contains(e.Name(), id)
+		}
+		if mine {
+			names = append(names, e.Name())
+		}
 	}
 	sort.Strings(names)
 	return names
@@ -45,11 +56,14 @@ func namespaces(tb testing.TB) []string {
 
 func TestRealizeAndClose(t *testing.T) {
 	needPrivileges(t)
-	before := namespaces(t)
+	runID := NewRunID()
 	capture := filepath.Join(t.TempDir(), "lab.pcapng")
-	inst, err := linuxDriver{}.Realize(context.Background(), twoRouterLab(), Options{RunID: NewRunID(), CaptureFile: capture})
+	inst, err := linuxDriver{}.Realize(context.Background(), twoRouterLab(), Options{RunID: runID, CaptureFile: capture})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if up := namespaces(t, runID); len(up) != 2 {
+		t.Errorf("the lab's namespaces while it is up: %v, want the SUT's and the wire's", up)
 	}
 	sut := inst.SUT()
 	addrs, err := sut.Addresses("l0")
@@ -102,8 +116,8 @@ func TestRealizeAndClose(t *testing.T) {
 	if err := inst.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if after := namespaces(t); len(after) != len(before) {
-		t.Errorf("namespaces before %v, after %v", before, after)
+	if left := namespaces(t, runID); len(left) != 0 {
+		t.Errorf("namespaces left after Close: %v", left)
 	}
 	// The capture must be a pcapng a person can open: one interface per
 	// link, holding the SUT's frames.
