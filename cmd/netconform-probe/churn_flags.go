@@ -31,7 +31,7 @@ func parseChurnFlags(args []string, stderr io.Writer) (churnOptions, error) {
 	fs.StringVar(&o.Family, "family", "inet6", "address family: inet6 or inet")
 	fs.StringVar(&o.Type, "type", "stream", "socket type: stream or dgram")
 	fs.IntVar(&o.Count, "count", 250000, "socket()+close() cycles")
-	fs.IntVar(&o.SampleEvery, "sample-every", 0, "cycles between samples of the kernel's accounting (0: count/50)")
+	fs.IntVar(&o.SampleEvery, "sample-every", 0, "cycles between samples of the kernel's accounting (0: count/25)")
 	pause := fs.Duration("pause", time.Duration(churn.DefaultPause), "wait after the first failure before the recovery tries")
 	fs.IntVar(&o.RecoverTries, "recover-tries", churn.DefaultRecoverTries, "sockets tried after the pause")
 	fs.BoolVar(&o.waitStdin, "wait-stdin", false, "wait for a line on stdin before starting")

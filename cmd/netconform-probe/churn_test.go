@@ -87,7 +87,7 @@ func TestParseChurnFlags(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if o.Family != "inet" || o.Type != "dgram" || o.Count != 5000 || o.SampleEvery != 100 || time.Duration(o.Pause) != 250*time.Millisecond || !o.waitStdin || o.progress {
+	if o.Family != "inet" || o.Type != "dgram" || o.Count != 5000 || o.SampleEvery != 5000/churn.DefaultSamples || time.Duration(o.Pause) != 250*time.Millisecond || !o.waitStdin || o.progress {
 		t.Errorf("got %+v", o)
 	}
 	for _, bad := range [][]string{

@@ -29,7 +29,7 @@ func parseTCPFlags(args []string, stderr io.Writer) (tcpOptions, error) {
 	fs.IntVar(&o.Count, "count", 2000, "connections")
 	fs.StringVar(&o.Peer, "peer", "", "address:port to connect to (close-connecting: a peer that drops SYNs; rst: a peer that completes the handshake); empty: a listener on loopback")
 	fs.IntVar(&o.ListenPort, "listen-port", 0, "loopback listener port (0: any)")
-	fs.IntVar(&o.SampleEvery, "sample-every", 0, "connections between samples of the kernel's accounting (0: count/50)")
+	fs.IntVar(&o.SampleEvery, "sample-every", 0, "connections between samples of the kernel's accounting (0: count/25)")
 	drain := fs.Duration("drain", 15*time.Second, "longest wait after the last close for the control-block count to come back")
 	fs.IntVar(&o.Slack, "slack", 0, "control blocks above the start that still end the drain")
 	wait := fs.Duration("wait", time.Second, "rst: how long the peers may take to see the RSTs (once for all connections)")

@@ -33,7 +33,7 @@ func TestStockChurnPasses(t *testing.T) {
 		t.Fatalf("stock churn: %s: %s", r.Verdict, r.Reason)
 	}
 	t.Logf("%s: %s", r.ID, r.Reason)
-	// One before the loop and one every count/50 cycles.
+	// One before the loop and one every count/25 cycles.
 	if len(m.Samples) != churn.DefaultSamples+1 {
 		t.Errorf("%d samples, want %d", len(m.Samples), churn.DefaultSamples+1)
 	}
