@@ -458,7 +458,6 @@ var (
 	churnChecks   = registered("churn")
 )
 
-
 // TestSelfValidationSockets: the shipped config passes every sockets check
 // on stock Linux, into the same results.json as the other suites; a profile
 // with a tight probe memory limit makes every churn check fail, saying why.
