@@ -52,26 +52,42 @@ func parseChurnFlags(args []string, stderr io.Writer) (churnOptions, error) {
 func churnMain(args []string) int {
 	o, err := parseChurnFlags(args, os.Stderr)
 	if err != nil {
-		if err != flag.ErrHelp {
-			fmt.Fprintf(os.Stderr, "netconform-probe churn: %v\n", err)
-		}
-		return 2
+		return usageError("churn", err)
 	}
-	if o.waitStdin {
+	return measure("churn", o.waitStdin, o.progress, func(progress io.Writer) any {
+		return runChurn(o.Config, newSampler(), progress)
+	})
+}
+
+// usageError reports a flag error of a subcommand (nothing for -h, which
+// printed the usage) and gives the usage exit status.
+func usageError(cmd string, err error) int {
+	if err != flag.ErrHelp {
+		fmt.Fprintf(os.Stderr, "netconform-probe %s: %v\n", cmd, err)
+	}
+	return 2
+}
+
+// measure is what every measuring subcommand does around its loop: wait
+// for the start line when asked (a parent moves the probe into a memory
+// cgroup first), hand the loop stderr for progress lines when asked, and
+// write the measurement to stdout as JSON.
+func measure(cmd string, waitStdin, progress bool, run func(progress io.Writer) any) int {
+	if waitStdin {
 		if _, err := bufio.NewReader(os.Stdin).ReadString('\n'); err != nil {
-			fmt.Fprintf(os.Stderr, "netconform-probe churn: no start line on stdin: %v\n", err)
+			fmt.Fprintf(os.Stderr, "netconform-probe %s: no start line on stdin: %v\n", cmd, err)
 			return 1
 		}
 	}
-	var progress io.Writer
-	if o.progress {
-		progress = os.Stderr
+	var w io.Writer
+	if progress {
+		w = os.Stderr
 	}
-	m := runChurn(o.Config, newSampler(), progress)
+	m := run(w)
 	enc := json.NewEncoder(os.Stdout)
 	enc.SetIndent("", " ")
 	if err := enc.Encode(m); err != nil {
-		fmt.Fprintf(os.Stderr, "netconform-probe churn: writing measurement: %v\n", err)
+		fmt.Fprintf(os.Stderr, "netconform-probe %s: writing measurement: %v\n", cmd, err)
 		return 1
 	}
 	return 0

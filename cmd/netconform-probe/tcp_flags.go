@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bufio"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -29,7 +27,7 @@ func parseTCPFlags(args []string, stderr io.Writer) (tcpOptions, error) {
 	fs.IntVar(&o.Count, "count", 2000, "connections")
 	fs.StringVar(&o.Peer, "peer", "", "address:port to connect to (close-connecting: a peer that drops SYNs; rst: a peer that completes the handshake); empty: a listener on loopback")
 	fs.IntVar(&o.ListenPort, "listen-port", 0, "loopback listener port (0: any)")
-	fs.IntVar(&o.SampleEvery, "sample-every", 0, "connections between samples of the kernel's accounting (0: count/25)")
+	fs.IntVar(&o.SampleEvery, "sample-every", 0, "connections between samples of the kernel's accounting (0: count/50)")
 	drain := fs.Duration("drain", 15*time.Second, "longest wait after the last close for the control-block count to come back")
 	fs.IntVar(&o.Slack, "slack", 0, "control blocks above the start that still end the drain")
 	wait := fs.Duration("wait", time.Second, "rst: how long the peers may take to see the RSTs (once for all connections)")
@@ -51,27 +49,9 @@ func parseTCPFlags(args []string, stderr io.Writer) (tcpOptions, error) {
 func tcpMain(args []string) int {
 	o, err := parseTCPFlags(args, os.Stderr)
 	if err != nil {
-		if err != flag.ErrHelp {
-			fmt.Fprintf(os.Stderr, "netconform-probe tcp: %v\n", err)
-		}
-		return 2
+		return usageError("tcp", err)
 	}
-	if o.waitStdin {
-		if _, err := bufio.NewReader(os.Stdin).ReadString('\n'); err != nil {
-			fmt.Fprintf(os.Stderr, "netconform-probe tcp: no start line on stdin: %v\n", err)
-			return 1
-		}
-	}
-	var progress io.Writer
-	if o.progress {
-		progress = os.Stderr
-	}
-	m := runTCP(o.Config, newSampler(), newCBCounter(), progress)
-	enc := json.NewEncoder(os.Stdout)
-	enc.SetIndent("", " ")
-	if err := enc.Encode(m); err != nil {
-		fmt.Fprintf(os.Stderr, "netconform-probe tcp: writing measurement: %v\n", err)
-		return 1
-	}
-	return 0
+	return measure("tcp", o.waitStdin, o.progress, func(progress io.Writer) any {
+		return runTCP(o.Config, newSampler(), newCBCounter(), progress)
+	})
 }
