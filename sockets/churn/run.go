@@ -47,13 +47,67 @@ func Run(ctx context.Context, p RunParams, start func(*exec.Cmd) error) (Measure
 	if err := p.Config.Validate(); err != nil {
 		return Measurement{}, err
 	}
-	if _, err := os.Stat(p.Probe); err != nil {
-		return Measurement{}, fmt.Errorf("%w: %v", ErrProbeMissing, err)
+	o, err := RunProbe(ctx, p.Probe, probeArgs(p.Config), "iteration", start)
+	if err != nil {
+		return Measurement{}, err
+	}
+	if o.Signal != "" {
+		m := Measurement{Config: p.Config, Killed: true, Signal: o.Signal, Samples: o.Samples, Wall: o.Wall, Stderr: o.Stderr}
+		if len(o.Samples) > 0 {
+			m.Iterations = o.Samples[len(o.Samples)-1].Iteration
+		}
+		return m, nil
+	}
+	var m Measurement
+	if err := o.Decode(&m); err != nil {
+		return Measurement{}, err
+	}
+	m.Wall, m.Stderr = o.Wall, o.Stderr
+	return m, nil
+}
+
+// ProbeOutcome is what one run of the probe left behind.
+type ProbeOutcome struct {
+	// Stdout is the measurement the probe wrote (JSON), when it finished.
+	Stdout []byte
+	// Samples are its progress lines; Stderr the rest of its stderr, cut
+	// to its last StderrLimit bytes.
+	Samples []Sample
+	Stderr  string
+	Wall    check.Duration
+	// Signal names the signal that killed the probe ("" when it exited):
+	// then Samples are all there is of the measurement.
+	Signal string
+}
+
+// Decode reads the measurement on the probe's stdout into m.
+func (o ProbeOutcome) Decode(m any) error {
+	if err := json.Unmarshal(o.Stdout, m); err != nil {
+		return fmt.Errorf("probe output is not a measurement: %w (stdout: %q)", err, tail(string(o.Stdout)))
+	}
+	return nil
+}
+
+// RunProbe runs the probe with args, which hold --wait-stdin and --progress:
+// the probe waits for a line on its stdin, released only after start
+// returns, so whatever start does to place the process (a network
+// namespace from a locked thread, a memory cgroup) happens before its first
+// socket; nil start means cmd.Start. unit names what the progress lines
+// count ("iteration", "connection") in the error of a probe that did not
+// finish.
+//
+// A probe killed by a signal (SIGKILL from the OOM killer) is data, not an
+// error: the outcome's Signal is set. RunProbe returns an error only when
+// the harness could not measure: probe missing, start failed, ctx ended,
+// non-zero exit.
+func RunProbe(ctx context.Context, probe string, args []string, unit string, start func(*exec.Cmd) error) (ProbeOutcome, error) {
+	if _, err := os.Stat(probe); err != nil {
+		return ProbeOutcome{}, fmt.Errorf("%w: %v", ErrProbeMissing, err)
 	}
 	if start == nil {
 		start = (*exec.Cmd).Start
 	}
-	cmd := exec.CommandContext(ctx, p.Probe, probeArgs(p.Config)...)
+	cmd := exec.CommandContext(ctx, probe, args...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout = &stdout
 	cmd.Stderr = &stderr
@@ -61,7 +115,7 @@ func Run(ctx context.Context, p RunParams, start func(*exec.Cmd) error) (Measure
 	cmd.WaitDelay = 5 * time.Second
 	release, err := cmd.StdinPipe()
 	if err != nil {
-		return Measurement{}, err
+		return ProbeOutcome{}, err
 	}
 	began := time.Now()
 	if err := start(cmd); err != nil {
@@ -69,56 +123,39 @@ func Run(ctx context.Context, p RunParams, start func(*exec.Cmd) error) (Measure
 		if cmd.Process != nil {
 			cmd.Wait() // started, then killed by start (a failed cgroup move): reap it
 		}
-		return Measurement{}, fmt.Errorf("start %s: %w", p.Probe, err)
+		return ProbeOutcome{}, fmt.Errorf("start %s: %w", probe, err)
 	}
 	// The probe is where start put it: let it begin.
 	_, werr := io.WriteString(release, "go\n")
 	release.Close()
 	err = cmd.Wait()
-	wall := time.Since(began)
+	samples, rest := SplitProgress(stderr.Bytes())
+	o := ProbeOutcome{Stdout: stdout.Bytes(), Samples: samples, Stderr: tail(rest), Wall: check.Duration(time.Since(began))}
 	if ctx.Err() != nil {
 		// Cause, not Err: a caller that cancels with a cause (the cgroup
 		// runner passing on its own deadline) keeps it visible.
-		samples, rest := SplitProgress(stderr.Bytes())
 		last := -1
 		if len(samples) > 0 {
 			last = samples[len(samples)-1].Iteration
 		}
-		return Measurement{}, fmt.Errorf("probe did not finish: %w (last sample at iteration %d; stderr: %q)", context.Cause(ctx), last, tail(rest))
+		return ProbeOutcome{}, fmt.Errorf("probe did not finish: %w (last sample at %s %d; stderr: %q)", context.Cause(ctx), unit, last, o.Stderr)
 	}
-	return parseOutcome(p.Config, stdout.Bytes(), stderr.Bytes(), cmd.ProcessState, err, werr, wall)
-}
-
-// parseOutcome turns what the probe left behind into a Measurement.
-func parseOutcome(c Config, stdout, stderr []byte, ps *os.ProcessState, waitErr, releaseErr error, wall time.Duration) (Measurement, error) {
-	samples, rest := SplitProgress(stderr)
-	if ps != nil {
+	if ps := cmd.ProcessState; ps != nil {
 		if ws, ok := ps.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
-			m := Measurement{Config: c, Killed: true, Signal: unix.SignalName(ws.Signal()), Samples: samples}
-			if m.Signal == "" {
-				m.Signal = ws.Signal().String()
+			o.Signal = unix.SignalName(ws.Signal())
+			if o.Signal == "" {
+				o.Signal = ws.Signal().String()
 			}
-			if len(samples) > 0 {
-				m.Iterations = samples[len(samples)-1].Iteration
-			}
-			m.Wall = durationOf(wall)
-			m.Stderr = tail(rest)
-			return m, nil
+			return o, nil
 		}
 	}
-	if waitErr != nil {
-		return Measurement{}, fmt.Errorf("probe: %w (stderr: %s)", waitErr, tail(rest))
+	if err != nil {
+		return ProbeOutcome{}, fmt.Errorf("probe: %w (stderr: %s)", err, o.Stderr)
 	}
-	if releaseErr != nil {
-		return Measurement{}, fmt.Errorf("releasing probe: %w", releaseErr)
+	if werr != nil {
+		return ProbeOutcome{}, fmt.Errorf("releasing probe: %w", werr)
 	}
-	var m Measurement
-	if err := json.Unmarshal(stdout, &m); err != nil {
-		return Measurement{}, fmt.Errorf("probe output is not a measurement: %w (stdout: %q)", err, tail(string(stdout)))
-	}
-	m.Wall = durationOf(wall)
-	m.Stderr = tail(rest)
-	return m, nil
+	return o, nil
 }
 
 func probeArgs(c Config) []string {
@@ -137,8 +174,6 @@ func probeArgs(c Config) []string {
 	}
 	return args
 }
-
-func durationOf(d time.Duration) check.Duration { return check.Duration(d) }
 
 func tail(s string) string {
 	if len(s) <= StderrLimit {

@@ -1,20 +1,11 @@
 package tcpchurn
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"fmt"
-	"io"
-	"os"
 	"os/exec"
 	"strconv"
-	"syscall"
 	"time"
 
-	"golang.org/x/sys/unix"
-
-	"github.com/netconform/netconform/check"
 	"github.com/netconform/netconform/sockets/churn"
 )
 
@@ -28,66 +19,22 @@ func Run(ctx context.Context, probe string, c Config, start func(*exec.Cmd) erro
 	if err := c.Validate(); err != nil {
 		return Measurement{}, err
 	}
-	if _, err := os.Stat(probe); err != nil {
-		return Measurement{}, fmt.Errorf("%w: %v", churn.ErrProbeMissing, err)
-	}
-	if start == nil {
-		start = (*exec.Cmd).Start
-	}
-	cmd := exec.CommandContext(ctx, probe, Args(c)...)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	cmd.WaitDelay = 5 * time.Second
-	release, err := cmd.StdinPipe()
+	o, err := churn.RunProbe(ctx, probe, Args(c), "connection", start)
 	if err != nil {
 		return Measurement{}, err
 	}
-	began := time.Now()
-	if err := start(cmd); err != nil {
-		release.Close()
-		if cmd.Process != nil {
-			cmd.Wait()
+	if o.Signal != "" {
+		m := Measurement{Config: c, Killed: true, Signal: o.Signal, Samples: o.Samples, Wall: o.Wall, Stderr: o.Stderr}
+		if len(o.Samples) > 0 {
+			m.Iterations = o.Samples[len(o.Samples)-1].Iteration
 		}
-		return Measurement{}, fmt.Errorf("start %s: %w", probe, err)
-	}
-	_, werr := io.WriteString(release, "go\n")
-	release.Close()
-	err = cmd.Wait()
-	wall := time.Since(began)
-	if ctx.Err() != nil {
-		samples, rest := churn.SplitProgress(stderr.Bytes())
-		last := -1
-		if len(samples) > 0 {
-			last = samples[len(samples)-1].Iteration
-		}
-		return Measurement{}, fmt.Errorf("probe did not finish: %w (last sample at connection %d; stderr: %q)", context.Cause(ctx), last, tail(rest))
-	}
-	samples, rest := churn.SplitProgress(stderr.Bytes())
-	if ps := cmd.ProcessState; ps != nil {
-		if ws, ok := ps.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
-			m := Measurement{Config: c, Killed: true, Signal: unix.SignalName(ws.Signal()), Samples: samples,
-				Wall: check.Duration(wall), Stderr: tail(rest)}
-			if m.Signal == "" {
-				m.Signal = ws.Signal().String()
-			}
-			if len(samples) > 0 {
-				m.Iterations = samples[len(samples)-1].Iteration
-			}
-			return m, nil
-		}
-	}
-	if err != nil {
-		return Measurement{}, fmt.Errorf("probe: %w (stderr: %s)", err, tail(rest))
-	}
-	if werr != nil {
-		return Measurement{}, fmt.Errorf("releasing probe: %w", werr)
+		return m, nil
 	}
 	var m Measurement
-	if err := json.Unmarshal(stdout.Bytes(), &m); err != nil {
-		return Measurement{}, fmt.Errorf("probe output is not a measurement: %w (stdout: %q)", err, tail(stdout.String()))
+	if err := o.Decode(&m); err != nil {
+		return Measurement{}, err
 	}
-	m.Wall = check.Duration(wall)
-	m.Stderr = tail(rest)
+	m.Wall, m.Stderr = o.Wall, o.Stderr
 	return m, nil
 }
 
@@ -114,11 +61,4 @@ func Args(c Config) []string {
 		args = append(args, "--wait", time.Duration(c.Wait).String())
 	}
 	return args
-}
-
-func tail(s string) string {
-	if len(s) <= churn.StderrLimit {
-		return s
-	}
-	return "…" + s[len(s)-churn.StderrLimit:]
 }
