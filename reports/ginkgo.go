@@ -27,23 +27,6 @@ func ReadGinkgo(file string) ([]types.Report, error) {
 	return rs, nil
 }
 
-// FromGinkgo extracts the check results from Ginkgo reports. A spec that
-// recorded a result gives it; a spec that died before recording one (a
-// panic, a timeout, an interrupt) becomes an error verdict with Ginkgo's
-// failure message, so a harness crash is never lost nor counted as a verdict
-// on the stack. Specs that did not run (filtered out, or cut by an interrupt)
-// give nothing. interrupted reports whether Ginkgo was stopped early.
-func FromGinkgo(rs []types.Report) (results []check.Result, interrupted bool) {
-	interrupted = eachSpec(rs, func(s types.SpecReport) {
-		if res, ok := recorded(s); ok {
-			results = append(results, res)
-		} else if res, ok := unrecorded(s); ok {
-			results = append(results, res)
-		}
-	})
-	return results, interrupted
-}
-
 // Unfinished returns, by check id, an error result for every spec that ran
 // but did not finish recording (a panic, a spec timeout, an interrupt), with
 // Ginkgo's failure message: what netconform knows of a check whose own

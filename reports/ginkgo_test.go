@@ -21,7 +21,10 @@ func spec(text string, state types.SpecState, entry *check.Result) types.SpecRep
 	return s
 }
 
-func TestFromGinkgo(t *testing.T) {
+// TestUnfinished: a spec that recorded its result (whatever its state) or
+// never ran gives nothing; one that ran and recorded nothing (a panic, a
+// timeout, a silent pass) is an error with Ginkgo's words.
+func TestUnfinished(t *testing.T) {
 	rs := []types.Report{{SpecReports: types.SpecReports{
 		spec("recorded-fail", types.SpecStateFailed, &check.Result{ID: "recorded-fail", Verdict: check.Fail, Reason: "stack"}),
 		spec("recorded-skip", types.SpecStateSkipped, &check.Result{ID: "recorded-skip", Verdict: check.Skip, Reason: "no root"}),
@@ -31,18 +34,17 @@ func TestFromGinkgo(t *testing.T) {
 		spec("passed-silently", types.SpecStatePassed, nil),
 		{LeafNodeType: types.NodeTypeBeforeSuite, State: types.SpecStatePassed},
 	}}}
-	got, interrupted := FromGinkgo(rs)
-	want := map[string]check.Verdict{"recorded-fail": check.Fail, "recorded-skip": check.Skip, "panicked": check.Error,
-		"timed-out": check.Error, "passed-silently": check.Error}
+	got, interrupted := Unfinished(rs)
+	want := map[string]check.Verdict{"panicked": check.Error, "timed-out": check.Error, "passed-silently": check.Error}
 	if len(got) != len(want) || interrupted {
 		t.Fatalf("got %d results (interrupted %v): %+v", len(got), interrupted, got)
 	}
-	for _, r := range got {
-		if want[r.ID] != r.Verdict {
-			t.Errorf("%s: %s, want %s (%s)", r.ID, r.Verdict, want[r.ID], r.Reason)
+	for id, r := range got {
+		if want[id] != r.Verdict || r.ID != id {
+			t.Errorf("%s: %s %s, want %s (%s)", id, r.ID, r.Verdict, want[id], r.Reason)
 		}
 	}
-	_, interrupted = FromGinkgo([]types.Report{{SpecialSuiteFailureReasons: []string{"Interrupted by User"}}})
+	_, interrupted = Unfinished([]types.Report{{SpecialSuiteFailureReasons: []string{"Interrupted by User"}}})
 	if !interrupted {
 		t.Error("an interrupted suite is not reported as interrupted")
 	}
