@@ -233,7 +233,7 @@ func cleanupAfterRun(plan *runplan.Plan, stderr io.Writer) {
 func mergeGinkgoReports(dir string, outs []suiteOutcome, stderr io.Writer) {
 	var jsons, junits []string
 	for _, o := range outs {
-		if _, err := os.Stat(o.ginkgo); err == nil && o.ginkgo != "" {
+		if o.ginkgo != "" && fileExists(o.ginkgo) {
 			jsons = append(jsons, o.ginkgo)
 		}
 		if j := filepath.Join(dir, "junit-"+o.name+".xml"); fileExists(j) {
