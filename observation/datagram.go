@@ -74,14 +74,16 @@ type Outcome string
 const (
 	// OutcomeDelivered: the call succeeded and the datagram arrived in time.
 	OutcomeDelivered Outcome = "delivered"
-	// OutcomeSilentDrop: the call succeeded and nothing arrived before the
-	// check ended: the seed's signature.
+	// OutcomeSilentDrop: the call succeeded and nothing arrived, neither in
+	// the receive window nor in the extra window after it (which ends
+	// early when a later datagram of the same socket arrives: OvertakenBy):
+	// the seed's signature.
 	OutcomeSilentDrop Outcome = "silent drop"
 	// OutcomeErrno: the call failed (Errno names it); the stack at least
 	// said so.
 	OutcomeErrno Outcome = "errno"
 	// OutcomeLate: the call succeeded, the datagram arrived after its
-	// receive window but before the check ended.
+	// receive window but within the extra window after it.
 	OutcomeLate Outcome = "late"
 )
 
@@ -104,6 +106,13 @@ type DatagramResult struct {
 	// Source is where the datagram came from as the receiver saw it: the
 	// wire's IPv4 source (peer) or recvfrom's address (self).
 	Source netip.AddrPort `json:"source,omitzero"`
+	// OvertakenBy, on a silent drop, is the number of a later datagram of
+	// the same socket that arrived while this one never did. A flow's
+	// datagrams keep their order on the way (a content filter that holds
+	// a flow's first datagram holds the ones behind it too), so this one
+	// was not held but lost: the wait for it ended at that arrival. 0: it
+	// was waited for until its extra window ended.
+	OvertakenBy int `json:"overtaken_by,omitempty"`
 }
 
 // SocketRecord is one fresh socket and its datagrams.
@@ -125,6 +134,9 @@ type NumberRate struct {
 	SilentDrops int `json:"silent_drops"`
 	Errnos      int `json:"errnos"`
 	Late        int `json:"late"`
+	// Overtaken counts the silent drops a later datagram of the same
+	// socket overtook (DatagramResult.OvertakenBy): lost, not held.
+	Overtaken int `json:"overtaken,omitempty"`
 	// ErrnoNames counts the failures by "call ERRNO" ("sendto EINVAL").
 	ErrnoNames map[string]int `json:"errno_names,omitempty"`
 }

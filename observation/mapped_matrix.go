@@ -112,6 +112,9 @@ type MatrixRate struct {
 	SilentDrops int `json:"silent_drops"`
 	Errnos      int `json:"errnos"`
 	Late        int `json:"late"`
+	// Overtaken: silent drops a later datagram of the same socket
+	// overtook (NumberRate.Overtaken).
+	Overtaken int `json:"overtaken,omitempty"`
 	// ErrnoNames counts the failures by "call ERRNO" ("sendmsg EINVAL").
 	ErrnoNames map[string]int `json:"errno_names,omitempty"`
 }
@@ -139,4 +142,6 @@ type MatrixDatagram struct {
 	// Latency is from the call's return to the arrival, in seconds.
 	Latency float64 `json:"latency,omitempty"`
 	Source  string  `json:"source,omitempty"`
+	// OvertakenBy: DatagramResult.OvertakenBy.
+	OvertakenBy int `json:"overtaken_by,omitempty"`
 }

@@ -221,6 +221,9 @@ func writeRecordCell(b *strings.Builder, d observation.DatagramResult) {
 		w(` <span class="mono">` + esc(d.Call) + ` ` + esc(d.Errno) + `</span>`)
 	} else if d.Outcome == observation.OutcomeSilentDrop {
 		w(` <span class="muted">(` + esc(d.Call) + ` returned ` + strconv.Itoa(d.Return) + `)</span>`)
+		if d.OvertakenBy > 0 {
+			w(` <span class="muted">overtaken by datagram ` + strconv.Itoa(d.OvertakenBy) + `</span>`)
+		}
 	}
 	if d.Outcome == observation.OutcomeLate && d.Latency != 0 {
 		w(` <span class="muted">` + esc(seconds(d.Latency.Seconds())) + `</span>`)

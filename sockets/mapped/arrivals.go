@@ -33,16 +33,22 @@ type collector interface {
 // awaitAll waits until every payload has arrived or deadline has passed,
 // whichever comes first: it never waits for a payload that is already in.
 func awaitAll(ctx context.Context, c collector, payloads []string, deadline time.Time) error {
-	for {
-		c.refresh()
-		missing := false
+	return awaitUntil(ctx, c, func() bool {
 		for _, p := range payloads {
 			if _, ok := c.seen(p); !ok {
-				missing = true
-				break
+				return false
 			}
 		}
-		if !missing || !time.Now().Before(deadline) {
+		return true
+	}, deadline)
+}
+
+// awaitUntil refreshes c until done says the answer is known or deadline
+// has passed, whichever comes first.
+func awaitUntil(ctx context.Context, c collector, done func() bool, deadline time.Time) error {
+	for {
+		c.refresh()
+		if done() || !time.Now().Before(deadline) {
 			return nil
 		}
 		if err := c.wait(ctx, deadline); err != nil {

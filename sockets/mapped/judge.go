@@ -36,8 +36,13 @@ func Judge(call string, timeout time.Duration, socks []SocketRecord) (check.Verd
 func how(call string, timeout time.Duration, r NumberRate) string {
 	var parts []string
 	if r.SilentDrops > 0 {
-		parts = append(parts, fmt.Sprintf("%d silent %s: %s said success but nothing arrived",
-			r.SilentDrops, plural(r.SilentDrops, "drop", "drops"), call))
+		p := fmt.Sprintf("%d silent %s: %s said success but nothing arrived",
+			r.SilentDrops, plural(r.SilentDrops, "drop", "drops"), call)
+		if r.Overtaken > 0 {
+			// The seed's exact signature: lost while later ones got through.
+			p += fmt.Sprintf(", %d of them while a later datagram of the same socket did", r.Overtaken)
+		}
+		parts = append(parts, p)
 	}
 	if r.Errnos > 0 {
 		var names []string

@@ -560,7 +560,11 @@ func signature(timeout time.Duration, rates []NumberRate) string {
 		}
 		var how []string
 		if r.SilentDrops > 0 {
-			how = append(how, fmt.Sprintf("%d silent %s: the call said success but nothing arrived", r.SilentDrops, plural(r.SilentDrops, "drop", "drops")))
+			h := fmt.Sprintf("%d silent %s: the call said success but nothing arrived", r.SilentDrops, plural(r.SilentDrops, "drop", "drops"))
+			if r.Overtaken > 0 {
+				h += fmt.Sprintf(", %d of them while a later datagram of the same socket did", r.Overtaken)
+			}
+			how = append(how, h)
 		}
 		if r.Errnos > 0 {
 			errnos := map[string]int{}
@@ -699,7 +703,7 @@ func matrixRates(rs []NumberRate) []observation.MatrixRate {
 	out := make([]observation.MatrixRate, 0, len(rs))
 	for _, r := range rs {
 		out = append(out, observation.MatrixRate{Number: r.Number, Sent: r.Sent, Delivered: r.Delivered, SilentDrops: r.SilentDrops,
-			Errnos: r.Errnos, Late: r.Late, ErrnoNames: r.ErrnoNames})
+			Errnos: r.Errnos, Late: r.Late, Overtaken: r.Overtaken, ErrnoNames: r.ErrnoNames})
 	}
 	return out
 }
@@ -716,7 +720,7 @@ func matrixSockets(records []SocketRecord) []observation.MatrixSocket {
 		}
 		for _, d := range s.Datagrams {
 			md := observation.MatrixDatagram{Number: d.Number, Call: d.Call, Return: d.Return, Errno: d.Errno, Outcome: string(d.Outcome),
-				Latency: time.Duration(d.Latency).Seconds()}
+				Latency: time.Duration(d.Latency).Seconds(), OvertakenBy: d.OvertakenBy}
 			if d.Source.IsValid() {
 				md.Source = d.Source.String()
 			}

@@ -14,13 +14,13 @@ type Outcome = observation.Outcome
 const (
 	// Delivered: the call succeeded and the datagram arrived in time.
 	Delivered = observation.OutcomeDelivered
-	// SilentDrop: the call succeeded and nothing arrived before the check
-	// ended: the seed's signature.
+	// SilentDrop: the call succeeded and nothing arrived, in its window or
+	// in the extra one after it: the seed's signature.
 	SilentDrop = observation.OutcomeSilentDrop
 	// Errno: the call failed (Errno names it); the stack at least said so.
 	Errno = observation.OutcomeErrno
 	// Late: the call succeeded, the datagram arrived after its receive
-	// window but before the check ended.
+	// window but within the extra one after it.
 	Late = observation.OutcomeLate
 )
 
@@ -49,6 +49,9 @@ func Rates(socks []SocketRecord) []NumberRate {
 				r.Delivered++
 			case SilentDrop:
 				r.SilentDrops++
+				if d.OvertakenBy > 0 {
+					r.Overtaken++
+				}
 			case Late:
 				r.Late++
 			case Errno:

@@ -24,7 +24,7 @@ func init() {
 			Proofs: []catalog.Proof{
 				{Name: "stock", Want: check.Pass},
 				{Name: "drop-first-datagram-per-flow", Want: check.Fail, Fault: DropFirstPerFlow(FaultPath(c)), Params: shortWindow,
-					Reason: `1st datagram lost 10/10 \(10 silent drops`},
+					Reason: `1st datagram lost 10/10 \(10 silent drops: (sendto|send) said success but nothing arrived, 10 of them while a later datagram of the same socket did\); 2nd datagram delivered 10/10`},
 				// The SUT refusing the datagrams (a packet filter's DROP on
 				// output: EPERM): the stack's answer, a fail naming the call
 				// and the errno (checks_linux_test.go has more refusals).
@@ -52,7 +52,7 @@ func init() {
 			// loses the first datagram of each new flow while the call
 			// has returned success, as the seed's failed reinject does.
 			{Name: "drop-first-datagram-per-flow-after-the-filter", Want: check.Fail, Fault: DropFirstPerFlow(cfil.AfterOutbound), Params: shortWindow,
-				Reason: `^all \d+ cases that ran lost datagrams: 1st datagram lost 10/10 \(10 silent drops: the call said success but nothing arrived\); 2nd datagram delivered 10/10 in all \d+ cases(;|$)`},
+				Reason: `^all \d+ cases that ran lost datagrams: 1st datagram lost 10/10 \(10 silent drops: the call said success but nothing arrived, 10 of them while a later datagram of the same socket did\); 2nd datagram delivered 10/10 in all \d+ cases(;|$)`},
 			// The send path refuses every datagram before the check's
 			// filter (mangle OUTPUT runs before filter OUTPUT): every call
 			// fails with EPERM, and the reason names it.

@@ -287,16 +287,27 @@ func (r *caseRun) settle(ctx context.Context, missing []pending) error {
 }
 
 // settleUntil is settle with the extra window ending at deadline: the
-// matrix gives all its cases the same one.
+// matrix gives all its cases the same one. The extra window only tells late
+// from lost: every datagram here has already missed its own window, so
+// nothing that happens now changes a verdict. It ends early for a datagram
+// as soon as a later datagram of the same socket has arrived: a flow's
+// datagrams keep their order on the way (a content filter holding a flow's
+// first datagram, as cfil does while its agent decides, holds the ones
+// behind it too), so one that a later one overtook was not held but lost.
+// A losing case thus costs its receive window, not two.
 func (r *caseRun) settleUntil(ctx context.Context, missing []pending, deadline time.Time) error {
 	if len(missing) == 0 {
 		return nil
 	}
-	payloads := make([]string, len(missing))
-	for i, m := range missing {
-		payloads[i] = m.datagram().Payload
+	decided := func() bool {
+		for _, m := range missing {
+			if _, ok := r.col.seen(m.datagram().Payload); !ok && r.overtaker(m) == 0 {
+				return false
+			}
+		}
+		return true
 	}
-	if err := awaitAll(ctx, r.col, payloads, deadline); err != nil {
+	if err := awaitUntil(ctx, r.col, decided, deadline); err != nil {
 		return err
 	}
 	for _, m := range missing {
@@ -304,8 +315,22 @@ func (r *caseRun) settleUntil(ctx context.Context, missing []pending, deadline t
 		if a, ok := r.col.seen(d.Payload); ok {
 			d.Outcome, d.Latency, d.Source = Late, check.Duration(a.at.Sub(m.sentAt)), a.src
 		} else {
-			d.Outcome = SilentDrop
+			d.Outcome, d.OvertakenBy = SilentDrop, r.overtaker(m)
 		}
 	}
 	return nil
+}
+
+// overtaker is the number of the first later datagram of m's socket that
+// has arrived (at the collector's last refresh), or 0.
+func (r *caseRun) overtaker(m pending) int {
+	for _, d := range m.rec.Datagrams[m.i+1:] {
+		if d.Payload == "" || d.Outcome == Errno {
+			continue
+		}
+		if _, ok := r.col.seen(d.Payload); ok {
+			return d.Number
+		}
+	}
+	return 0
 }
