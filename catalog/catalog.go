@@ -39,6 +39,15 @@ type Entry struct {
 	// check whose need the run's doctor found missing is skipped with the
 	// doctor's reason and remedy.
 	Needs []doctor.Need
+	// Alone says the check must have the machine to itself: it judges
+	// state that every network namespace shares (the kernel's socket and
+	// control-block counts, its memory), or a count of events within a
+	// fixed time, so a check running beside it in another process could
+	// change its verdict. With parallel processes (procs > 1) it runs
+	// after the others, by itself (Ginkgo's Serial). A check whose every
+	// observation stays in its own lab leaves it false, and may then wait
+	// side by side with others.
+	Alone bool
 	// File and Line are where the check was registered: the suites report
 	// its spec there, not at the line of the helper that declares specs.
 	File string

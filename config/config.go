@@ -96,13 +96,19 @@ type KnownFailure struct {
 	Bug string `yaml:"bug"`
 }
 
+// DefaultProcs is the parallel Ginkgo processes of a file that does not say
+// (the shipped ginkgo.yaml says the same): the checks whose observations stay
+// in their labs wait side by side, the others run alone (catalog.Entry.Alone),
+// and a run whose SUT is the machine itself uses 1 (runplan).
+const DefaultProcs = 4
+
 // Defaults fills what the file left out.
 func (c *Config) defaults() {
 	if len(c.Suites) == 0 {
 		c.Suites = append([]string(nil), Suites...)
 	}
 	if c.Procs == 0 {
-		c.Procs = 1
+		c.Procs = DefaultProcs
 	}
 	if c.Repeat == 0 {
 		c.Repeat = 1

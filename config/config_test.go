@@ -47,7 +47,7 @@ func TestDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Profile != "stock" || c.Procs != 1 || c.Repeat != 1 || c.Output != "out" || c.Params.IPv6.Datagrams != 3 || c.Params.IPv6.WireTimeout != 3*time.Second {
+	if c.Profile != "stock" || c.Procs != DefaultProcs || c.Repeat != 1 || c.Output != "out" || c.Params.IPv6.Datagrams != 3 || c.Params.IPv6.WireTimeout != 3*time.Second {
 		t.Errorf("defaults not applied: %+v", c)
 	}
 	if _, ok := c.Profiles["stock"]; !ok {

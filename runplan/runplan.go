@@ -54,6 +54,9 @@ type Plan struct {
 	Probe string `json:"probe,omitempty"`
 	// Selected are the ids of the checks the run selects, sorted.
 	Selected []string `json:"selected"`
+	// Notes are what the resolution changed of what was asked, for the
+	// run to print.
+	Notes []string `json:"notes,omitempty"`
 
 	cfg *config.Config
 }
@@ -83,6 +86,12 @@ func Resolve(configFile string, o Overrides) (*Plan, error) {
 	}
 	if o.Procs > 0 {
 		p.Procs = o.Procs
+	}
+	if d, err := topology.ForThisOS(); err == nil {
+		var note string
+		if p.Procs, note = procsFor(p.Procs, topology.SUTIsHost(d)); note != "" {
+			p.Notes = append(p.Notes, note)
+		}
 	}
 	if o.Repeat < 0 {
 		return nil, fmt.Errorf("--repeat %d: the number of repetitions must be at least 1", o.Repeat)
@@ -114,6 +123,19 @@ func Resolve(configFile string, o Overrides) (*Plan, error) {
 		p.Selected = append(p.Selected, e.ID)
 	}
 	return p, nil
+}
+
+// procsFor is the number of parallel processes a run gets when procs are
+// asked: one when the SUT is the machine itself (macOS), whose routes,
+// interfaces, content filter and socket counts every lab shares, so that
+// checks side by side would judge each other's traffic; as asked otherwise
+// (each lab is namespaces of its own, and the checks that judge what the
+// namespaces share run alone: catalog.Entry.Alone).
+func procsFor(procs int, sutIsHost bool) (int, string) {
+	if procs > 1 && sutIsHost {
+		return 1, fmt.Sprintf("procs %d asked, 1 used: the SUT is this machine, whose network every lab shares, so no two checks may run side by side", procs)
+	}
+	return procs, ""
 }
 
 // Selection is the plan's selection of checks.

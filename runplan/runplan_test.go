@@ -76,3 +76,25 @@ func TestPlanCrossesToTheSuites(t *testing.T) {
 		t.Errorf("read back %+v, want %+v", got, p)
 	}
 }
+
+// TestProcsFor: parallel processes are what was asked, except where the SUT
+// is the machine itself, which every lab shares: there one, with a note.
+func TestProcsFor(t *testing.T) {
+	tests := []struct {
+		asked    int
+		host     bool
+		want     int
+		wantNote bool
+	}{
+		{asked: 1, host: false, want: 1},
+		{asked: 4, host: false, want: 4},
+		{asked: 1, host: true, want: 1},
+		{asked: 3, host: true, want: 1, wantNote: true},
+	}
+	for _, tt := range tests {
+		got, note := procsFor(tt.asked, tt.host)
+		if got != tt.want || (note != "") != tt.wantNote {
+			t.Errorf("procsFor(%d, host %v) = %d, %q; want %d, a note: %v", tt.asked, tt.host, got, note, tt.want, tt.wantNote)
+		}
+	}
+}

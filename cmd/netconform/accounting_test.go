@@ -104,6 +104,53 @@ func TestReadmeCommandAccountsForEveryCheck(t *testing.T) {
 			t.Errorf("%s: %s (%s), want %s on stock Linux", id, c.Verdict, c.Reason, wantV)
 		}
 	}
+	assertAloneRanAlone(t, r.dir)
+}
+
+// assertAloneRanAlone: in the run's Ginkgo report, no spec of a check that
+// must run alone (catalog.Entry.Alone) overlaps in time any other spec, and,
+// when the run used parallel processes, the others did overlap each other
+// (else the test proves nothing about parallel runs).
+func assertAloneRanAlone(t *testing.T, dir string) {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, "report.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var suites []types.Report
+	if err := json.Unmarshal(b, &suites); err != nil {
+		t.Fatal(err)
+	}
+	alone := map[string]bool{}
+	for _, e := range catalog.All() {
+		alone[e.ID] = e.Alone
+	}
+	var specs []types.SpecReport
+	procs := map[int]bool{}
+	for _, s := range suites {
+		for _, sp := range s.SpecReports {
+			if sp.LeafNodeType == types.NodeTypeIt {
+				specs = append(specs, sp)
+				procs[sp.ParallelProcess] = true
+			}
+		}
+	}
+	overlap := func(a, b types.SpecReport) bool { return a.StartTime.Before(b.EndTime) && b.StartTime.Before(a.EndTime) }
+	sideBySide := false
+	for i, a := range specs {
+		for _, b := range specs[i+1:] {
+			if !overlap(a, b) {
+				continue
+			}
+			if alone[a.LeafNodeText] || alone[b.LeafNodeText] {
+				t.Errorf("%s (process %d) and %s (process %d) ran side by side, and one must run alone", a.LeafNodeText, a.ParallelProcess, b.LeafNodeText, b.ParallelProcess)
+			}
+			sideBySide = true
+		}
+	}
+	if len(procs) > 1 && !sideBySide {
+		t.Errorf("%d processes ran, yet no two specs overlapped", len(procs))
+	}
 }
 
 // withoutMakeVars drops the variables a surrounding make would pass down,

@@ -19,7 +19,7 @@ func listCmd(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("list", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	selectionFlags(fs, &f)
-	asJSON := fs.Bool("json", false, "print JSON (id, title, spec, suite, labels) instead of a table")
+	asJSON := fs.Bool("json", false, "print JSON (id, title, spec, suite, labels, alone) instead of a table")
 	if err := fs.Parse(args); err != nil {
 		return exitNoRun
 	}
@@ -44,10 +44,13 @@ func listCmd(args []string, stdout, stderr io.Writer) int {
 			Spec   string   `json:"spec"`
 			Suite  string   `json:"suite"`
 			Labels []string `json:"labels"`
+			// Alone: the check runs by itself when processes run in
+			// parallel (catalog.Entry.Alone).
+			Alone bool `json:"alone,omitempty"`
 		}
 		items := []item{}
 		for _, e := range sel {
-			items = append(items, item{e.ID, e.Title, e.Spec, e.Suite, e.Labels})
+			items = append(items, item{e.ID, e.Title, e.Spec, e.Suite, e.Labels, e.Alone})
 		}
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")

@@ -88,6 +88,9 @@ func run(f runFlags, stdout, stderr io.Writer) (int, error) {
 	}
 	fmt.Fprintf(stdout, "netconform %s: run %s on %s (%s), profile %s, %d checks selected%s, results in %s\n",
 		version, plan.RunID, rel.ID, rel.Name, plan.Profile, len(plan.Selected), repeatNote(plan.Repeat), plan.ReleaseDir)
+	for _, n := range plan.Notes {
+		fmt.Fprintf(stdout, "netconform: %s\n", n)
+	}
 
 	outs := runSuites(ctx, plan, doctorFile, plan.Config().Timeout, stdout, stderr)
 	interrupted := ctx.Err() != nil

@@ -17,6 +17,8 @@ func init() {
 		catalog.Register(catalog.Entry{
 			Descriptor: check.Descriptor{ID: k.ID(), Title: churn.Title(k.Family, k.Type), Spec: churn.Spec, Suite: "sockets", View: observation.ViewChurn,
 				Labels: []string{"sockets", "churn"}},
+			// The socket counts and memory it reads are the machine's.
+			Alone: true,
 			Run: func(ctx context.Context, env *harness.Env) check.Result {
 				p := env.Params.Sockets
 				return Run(ctx, env, k, Params{Probe: env.Probe, Count: p.ChurnCount, Timeout: p.ChurnTimeout,

@@ -21,6 +21,8 @@ func init() {
 				Descriptor: check.Descriptor{ID: tcpchurn.CheckID(pattern, family), Title: tcpchurn.Title(pattern, family),
 					Spec: tcpchurn.Spec, Suite: "sockets", Labels: []string{"sockets", "churn", "tcp"}, View: observation.ViewTCPChurn},
 				Proofs: tcpProofs(pattern),
+				// The control-block counts it judges are the machine's.
+				Alone: true,
 				Run: func(ctx context.Context, env *harness.Env) check.Result {
 					p := env.Params.Sockets
 					return RunTCP(ctx, env, pattern, family, TCPParams{Probe: env.Probe, Count: p.TCPChurnCount,
@@ -33,6 +35,9 @@ func init() {
 	catalog.Register(catalog.Entry{
 		Descriptor: check.Descriptor{ID: tcpchurn.RSTCheckID, Title: tcpchurn.Title(tcpchurn.RST, ""),
 			Spec: tcpchurn.RSTSpec, Suite: "sockets", Labels: []string{"sockets", "tcp"}, View: observation.ViewTCPRST},
+		// It counts the RSTs its peers see within rst_wait: a busy neighbour
+		// could make a stack that sends them all look like one that does not.
+		Alone: true,
 		Proofs: []catalog.Proof{
 			{Name: "stock", Want: check.Pass},
 			{Name: "rsts-dropped", Want: check.Fail, Fault: DropSegments("RST"), Reason: `RST not seen by the peer in \d+ of \d+`},

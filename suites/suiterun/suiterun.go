@@ -65,7 +65,13 @@ func Declare(suite string) {
 }
 
 func declare(e catalog.Entry) {
-	It(e.ID, Label(e.Labels...), types.CodeLocation{FileName: e.File, LineNumber: e.Line}, func(ctx SpecContext) {
+	args := []any{Label(e.Labels...), types.CodeLocation{FileName: e.File, LineNumber: e.Line}}
+	if e.Alone {
+		// With parallel processes Ginkgo runs Serial specs last, on process
+		// 1, when every other spec has finished: nothing runs beside them.
+		args = append(args, Serial)
+	}
+	args = append(args, func(ctx SpecContext) {
 		reps := plan.Repeat
 		if reps < 1 {
 			reps = 1
@@ -94,6 +100,7 @@ func declare(e catalog.Entry) {
 			Fail(fmt.Sprintf("%s: %s", v, last.Reason))
 		}
 	})
+	It(e.ID, args...)
 }
 
 func worst(vs []check.Verdict) check.Verdict {
