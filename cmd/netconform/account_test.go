@@ -142,6 +142,9 @@ func TestSuiteEndReason(t *testing.T) {
 		{"compile error", exitError(t, 1), false, "Failed to compile s:\n\n# pkg\n./x_test.go:3:5: undefined: y\n\nGinkgo ran 1 suite", "suite s did not compile: Failed to compile s: | # pkg | ./x_test.go:3:5: undefined: y"},
 		{"timeout", exitError(t, 1), false, "... Suite Timeout Elapsed ...", "timeout elapsed"},
 		{"died", exitError(t, 1), false, "Test Suite Failed\n", "suite s ended before this check ran or finished (exit status 1, no Ginkgo report): Test Suite Failed"},
+		{"a parallel process died", exitError(t, 1), false, "\x1b[1m\x1b[38;5;9mGinkgo timed out waiting for all parallel procs to report back\x1b[0m\n" +
+			"\x1b[1mExit result of proc 1:\x1b[0m\n  signal: killed\n\n\x1b[1mOutput from proc 2:\x1b[0m\n  PASS\n\x1b[1mExit result of proc 2:\x1b[0m\n  exit status 0\n",
+			"suite s ended before this check ran or finished: its parallel process 1 (signal: killed) died before reporting"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -351,7 +351,9 @@ func TestSuiteKilledMidRun(t *testing.T) {
 		case <-time.After(50 * time.Millisecond): // a file appearing: polled
 		}
 	}
-	suite := processNamed(t, cmd.Process.Pid, "sockets.test")
+	// With parallel processes there is one sockets.test per process: the
+	// one to kill is the one holding the lab (the profile's sleep is its).
+	suite := processHolding(t, cmd.Process.Pid, "sockets.test", "sleep")
 	for _, pid := range append(descendants(suite), suite) {
 		syscall.Kill(pid, syscall.SIGKILL)
 	}
@@ -391,7 +393,7 @@ func TestSuiteKilledMidRun(t *testing.T) {
 			}
 		case c.Verdict == check.Error && c.NotRun:
 			if !strings.Contains(c.Reason, "suite sockets ended before this check ran or finished") {
-				t.Errorf("%s: %q: want the reason to say the suite ended", c.ID, c.Reason)
+				t.Errorf("%s: %q: want the reason to say the suite ended; output:\n%s", c.ID, c.Reason, lastLines(buf.String(), 40))
 			}
 		default:
 			t.Errorf("%s: %s (not run %v): %s", c.ID, c.Verdict, c.NotRun, c.Reason)
@@ -403,16 +405,27 @@ func TestSuiteKilledMidRun(t *testing.T) {
 	assertAccounted(t, r, want, ran)
 }
 
-// processNamed finds the descendant of pid whose command name is name.
-func processNamed(t *testing.T, pid int, name string) int {
+// processHolding finds the descendant of pid whose command name is name
+// and which has a descendant named child.
+func processHolding(t *testing.T, pid int, name, child string) int {
 	t.Helper()
 	for _, p := range descendants(pid) {
-		if b, err := os.ReadFile(fmt.Sprintf("/proc/%d/comm", p)); err == nil && strings.TrimSpace(string(b)) == name {
-			return p
+		if commOf(p) != name {
+			continue
+		}
+		for _, c := range descendants(p) {
+			if commOf(c) == child {
+				return p
+			}
 		}
 	}
-	t.Fatalf("no process %s below %d", name, pid)
+	t.Fatalf("no process %s below %d with a %s below it", name, pid, child)
 	return 0
+}
+
+func commOf(pid int) string {
+	b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid))
+	return strings.TrimSpace(string(b))
 }
 
 // TestListIsWhatARunSelects: for each filter, the checks `netconform list`
@@ -542,4 +555,13 @@ func TestMissingNeedIsASkip(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(r.dir, "doctor.json")); err != nil {
 		t.Errorf("the doctor's report is not kept beside the results: %v", err)
 	}
+}
+
+// lastLines is the end of a command's output, for a failure message.
+func lastLines(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
 }

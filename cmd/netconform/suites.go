@@ -169,6 +169,11 @@ func suiteEndReason(name string, runErr error, interrupted bool, output, report 
 	if m := compileFailure.FindStringSubmatch(output); m != nil {
 		return fmt.Sprintf("suite %s did not compile: %s", name, firstLines(m[0], 4))
 	}
+	if strings.Contains(output, parallelProcLost) {
+		// Checked before the timeout: Ginkgo's words for a parallel process
+		// that died say "timed out" too.
+		return fmt.Sprintf("suite %s ended before this check ran or finished: %s", name, deadProcs(output))
+	}
 	if strings.Contains(output, "Suite Timeout Elapsed") || strings.Contains(output, "timed out") {
 		return "the run's timeout elapsed while suite " + name + " ran"
 	}
@@ -178,6 +183,26 @@ func suiteEndReason(name string, runErr error, interrupted bool, output, report 
 		return fmt.Sprintf("suite %s ended before this check ran or finished (%v, no Ginkgo report): %s", name, runErr, lastLine(output))
 	}
 	return fmt.Sprintf("suite %s ended before this check ran or finished (%v): %s", name, runErr, lastLine(output))
+}
+
+// parallelProcLost is how the Ginkgo CLI announces that a parallel process
+// exited before reporting (ginkgo/internal/run.go): it then prints each
+// process's exit result.
+const parallelProcLost = "timed out waiting for all parallel procs to report back"
+
+// procExit is one process's exit result in that listing.
+var procExit = regexp.MustCompile(`Exit result of proc (\d+):(?:\x1b\[[0-9;]*m)*\s*\n\s*(signal: [^\n]+|exit status [1-9][0-9]*)`)
+
+// deadProcs names the parallel processes that did not exit cleanly.
+func deadProcs(output string) string {
+	var dead []string
+	for _, m := range procExit.FindAllStringSubmatch(output, -1) {
+		dead = append(dead, fmt.Sprintf("process %s (%s)", m[1], strings.TrimSpace(m[2])))
+	}
+	if len(dead) == 0 {
+		return "one of its parallel processes died before reporting"
+	}
+	return "its parallel " + strings.Join(dead, ", ") + " died before reporting"
 }
 
 // compileFailure is how Ginkgo announces a suite that does not build.
