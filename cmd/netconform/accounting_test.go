@@ -135,7 +135,9 @@ func assertAloneRanAlone(t *testing.T, dir string) {
 			}
 		}
 	}
-	overlap := func(a, b types.SpecReport) bool { return a.StartTime.Before(b.EndTime) && b.StartTime.Before(a.EndTime) }
+	overlap := func(a, b types.SpecReport) bool {
+		return a.StartTime.Before(b.EndTime) && b.StartTime.Before(a.EndTime)
+	}
 	sideBySide := false
 	for i, a := range specs {
 		for _, b := range specs[i+1:] {
