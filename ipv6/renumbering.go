@@ -103,14 +103,12 @@ func Rule3Deprecated(ctx context.Context, env *harness.Env, p config.IPv6Params)
 			},
 		})
 	}
-	return timelineCheck(ctx, env, p, res, labs, func(tls []observation.RATimeline) (check.Verdict, string) {
-		return judgeTimelines(tls, headlines{
-			source:  "new flows still used the deprecated address",
-			wrong:   "traffic went to a router other than the only one",
-			refused: "the stack refused to send while its router is on the link",
-			lost:    "the stack accepted datagrams and did not send them",
-		}, "once the address in use was deprecated, every new flow used the other address (%d flows over %d labs: each PIO order)")
-	})
+	return timelineCheck(ctx, env, p, res, labs, timelineJudge(headlines{
+		source:  "new flows still used the deprecated address",
+		wrong:   "traffic went to a router other than the only one",
+		refused: "the stack refused to send while its router is on the link",
+		lost:    "the stack accepted datagrams and did not send them",
+	}, "once the address in use was deprecated, every new flow used the other address (%d flows over %d labs: each PIO order)"))
 }
 
 func pioTag(ps []netip.Prefix) string {
