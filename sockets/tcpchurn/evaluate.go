@@ -80,29 +80,11 @@ func countDetail(cb *ControlBlocks, c Config) string {
 }
 
 func killed(m Measurement) (check.Verdict, string) {
-	after := fmt.Sprintf("after at least %d connections", m.Iterations)
-	switch {
-	case len(m.Samples) == 0:
-		after = "before its first sample"
-	case m.Iterations == 0:
-		after = fmt.Sprintf("within its first %d connections", m.Config.EffectiveSampleEvery())
-	}
+	after := churn.KilledAfter(len(m.Samples), m.Iterations, m.Config.EffectiveSampleEvery(), "connections")
 	if m.Signal != "SIGKILL" {
 		return check.Error, fmt.Sprintf("probe killed by %s %s: not a kernel verdict", m.Signal, after)
 	}
-	l := m.Limit
-	switch {
-	case l != nil && l.OOMKills > 0:
-		kills := "kills"
-		if l.OOMKills == 1 {
-			kills = "kill"
-		}
-		return check.Fail, fmt.Sprintf("probe killed by SIGKILL %s: the OOM killer ended it under the memory limit of %s (%d OOM %s in the group)",
-			after, mib(l.MemoryBytes), l.OOMKills, kills)
-	case l != nil:
-		return check.Fail, fmt.Sprintf("probe killed by SIGKILL %s under the memory limit of %s (the group recorded no OOM kill)", after, mib(l.MemoryBytes))
-	}
-	return check.Fail, fmt.Sprintf("probe killed by SIGKILL %s with no memory limit set: most likely the system OOM killer", after)
+	return check.Fail, churn.KilledReason(after, m.Limit)
 }
 
 func limitNote(l *churn.Limit) string {
