@@ -145,18 +145,7 @@ type Path struct {
 func JudgeRST(paths []Path) (check.Verdict, string) {
 	var lost, fine, errs []string
 	failedCall := ""
-	var written int64
-	var conns int
-	for _, p := range paths {
-		if r := p.Measurement.RST; r != nil {
-			written += r.Written
-			conns += r.Connections
-		}
-	}
-	shape := ""
-	if conns > 0 && written > 0 {
-		shape = fmt.Sprintf(" (each connection flow-controlled first: %s bytes written on average until the send would block)", thousands(written/int64(conns)))
-	}
+	shape := rstShape(paths)
 	for _, p := range paths {
 		m := p.Measurement
 		switch {
@@ -205,6 +194,25 @@ func JudgeRST(paths []Path) (check.Verdict, string) {
 		return check.Error, "harness could not measure: " + strings.Join(errs, "; ")
 	}
 	return check.Pass, "every abortive close reached the peer as an RST: " + strings.Join(fine, ", ") + shape
+}
+
+// rstShape is the note that ends a pass or fail reason: how much each
+// connection had written, over every path, before its abortive close, since
+// an RST that must discard queued data is the case the check is about ("" when
+// nothing was counted).
+func rstShape(paths []Path) string {
+	var written int64
+	var conns int
+	for _, p := range paths {
+		if r := p.Measurement.RST; r != nil {
+			written += r.Written
+			conns += r.Connections
+		}
+	}
+	if conns <= 0 || written <= 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (each connection flow-controlled first: %s bytes written on average until the send would block)", thousands(written/int64(conns)))
 }
 
 func lostDetail(r RSTCount) string {
