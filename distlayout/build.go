@@ -51,24 +51,15 @@ var versionPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._+-]*$`)
 // OutDir/netconform-<version>-<os>-<arch>.tar.gz, whose entries all sit
 // under one directory of the same name. It returns the tarball's path.
 func Build(ctx context.Context, o BuildOptions) (string, error) {
-	if !versionPattern.MatchString(o.Version) {
-		return "", fmt.Errorf("version %q: want letters, digits, '.', '_', '+' or '-' (it names the tarball)", o.Version)
-	}
-	if o.Platform.OS == "" || o.Platform.Arch == "" {
-		return "", errors.New("no platform to build for")
-	}
-	if o.Go == "" {
-		o.Go = "go"
-	}
-	if o.Log == nil {
-		o.Log = io.Discard
-	}
-	if o.ModTime.IsZero() {
-		o.ModTime = time.Now()
+	o, err := o.withDefaults()
+	if err != nil {
+		return "", err
 	}
 	if err := os.MkdirAll(o.OutDir, 0o755); err != nil {
 		return "", err
 	}
+	// The stage is a fresh directory inside OutDir, removed whatever
+	// happens: a failed build leaves no half layout beside the tarballs.
 	stage, err := os.MkdirTemp(o.OutDir, ".stage-")
 	if err != nil {
 		return "", err
@@ -79,13 +70,62 @@ func Build(ctx context.Context, o BuildOptions) (string, error) {
 	if err := os.MkdirAll(filepath.Join(root, SuitesDir), 0o755); err != nil {
 		return "", err
 	}
+	if err := compile(ctx, o, root); err != nil {
+		return "", err
+	}
+	if err := copyFiles(o.ModuleDir, root); err != nil {
+		return "", err
+	}
+	if err := verifyStage(root, o.Platform); err != nil {
+		return "", err
+	}
+	return publish(o, stage, name)
+}
 
+// withDefaults refuses options Build cannot name a tarball or build for,
+// and fills in the rest.
+func (o BuildOptions) withDefaults() (BuildOptions, error) {
+	if !versionPattern.MatchString(o.Version) {
+		return o, fmt.Errorf("version %q: want letters, digits, '.', '_', '+' or '-' (it names the tarball)", o.Version)
+	}
+	if o.Platform.OS == "" || o.Platform.Arch == "" {
+		return o, errors.New("no platform to build for")
+	}
+	if o.Go == "" {
+		o.Go = "go"
+	}
+	if o.Log == nil {
+		o.Log = io.Discard
+	}
+	if o.ModTime.IsZero() {
+		o.ModTime = time.Now()
+	}
+	return o, nil
+}
+
+// compile builds the programs and the suites' test binaries into root, in
+// the layout's places, with the go command run in the checkout.
+func compile(ctx context.Context, o BuildOptions, root string) error {
+	env := append(os.Environ(), "CGO_ENABLED=0", "GOOS="+o.Platform.OS, "GOARCH="+o.Platform.Arch)
+	for _, args := range goSteps(o.Version, root) {
+		fmt.Fprintf(o.Log, "%s: %s %s\n", o.Platform, o.Go, strings.Join(args, " "))
+		cmd := exec.CommandContext(ctx, o.Go, args...)
+		cmd.Dir, cmd.Env = o.ModuleDir, env
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return fmt.Errorf("%s: go %s: %w\n%s", o.Platform, strings.Join(args, " "), err, out)
+		}
+	}
+	return nil
+}
+
+// goSteps are the go commands' arguments, one program or suite each.
+func goSteps(version, root string) [][]string {
 	// -s -w drop the symbol table and DWARF (a third of the size); panics
 	// still print file:line from the pcln table. -trimpath keeps the
 	// builder's paths out of the binaries.
 	const ldStrip = "-s -w"
 	steps := [][]string{
-		{"build", "-trimpath", "-ldflags", ldStrip + " -X main.version=" + o.Version, "-o", filepath.Join(root, Command), "./cmd/netconform"},
+		{"build", "-trimpath", "-ldflags", ldStrip + " -X main.version=" + version, "-o", filepath.Join(root, Command), "./cmd/netconform"},
 		{"build", "-trimpath", "-ldflags", ldStrip, "-o", filepath.Join(root, Probe), "./cmd/netconform-probe"},
 		// The module's pinned ginkgo (go.mod's tool directive and require):
 		// the same version the suites are compiled against.
@@ -94,34 +134,40 @@ func Build(ctx context.Context, o BuildOptions) (string, error) {
 	for _, s := range Suites {
 		steps = append(steps, []string{"test", "-c", "-trimpath", "-ldflags", ldStrip, "-o", SuiteBinary(root, s), "./suites/" + s})
 	}
-	env := append(os.Environ(), "CGO_ENABLED=0", "GOOS="+o.Platform.OS, "GOARCH="+o.Platform.Arch)
-	for _, args := range steps {
-		fmt.Fprintf(o.Log, "%s: %s %s\n", o.Platform, o.Go, strings.Join(args, " "))
-		cmd := exec.CommandContext(ctx, o.Go, args...)
-		cmd.Dir, cmd.Env = o.ModuleDir, env
-		if out, err := cmd.CombinedOutput(); err != nil {
-			return "", fmt.Errorf("%s: go %s: %w\n%s", o.Platform, strings.Join(args, " "), err, out)
-		}
-	}
-	cfg, err := os.ReadFile(filepath.Join(o.ModuleDir, Config))
+	return steps
+}
+
+// copyFiles puts the checkout's default configuration and the embedded
+// README.dist.md into root.
+func copyFiles(moduleDir, root string) error {
+	cfg, err := os.ReadFile(filepath.Join(moduleDir, Config))
 	if err != nil {
-		return "", fmt.Errorf("the default configuration: %w", err)
+		return fmt.Errorf("the default configuration: %w", err)
 	}
 	if err := os.WriteFile(filepath.Join(root, Config), cfg, 0o644); err != nil {
-		return "", err
+		return err
 	}
-	if err := os.WriteFile(filepath.Join(root, Readme), readme, 0o644); err != nil {
-		return "", err
-	}
+	return os.WriteFile(filepath.Join(root, Readme), readme, 0o644)
+}
+
+// verifyStage refuses a stage that lacks part of the layout or holds a
+// program the platform would not run, before any tarball is written.
+func verifyStage(root string, p Platform) error {
 	if m := Missing(root); m != nil {
-		return "", fmt.Errorf("staged layout lacks %s", strings.Join(m, ", "))
+		return fmt.Errorf("staged layout lacks %s", strings.Join(m, ", "))
 	}
-	for _, p := range append([]string{Command, Ginkgo, Probe}, suitePaths()...) {
-		if err := checkBinary(filepath.Join(root, p), o.Platform); err != nil {
-			return "", fmt.Errorf("%s: %w", p, err)
+	for _, path := range append([]string{Command, Ginkgo, Probe}, suitePaths()...) {
+		if err := checkBinary(filepath.Join(root, path), p); err != nil {
+			return fmt.Errorf("%s: %w", path, err)
 		}
 	}
+	return nil
+}
 
+// publish archives stage/name into a temporary file and renames it to the
+// tarball's name only once complete, so that OutDir never holds a
+// truncated tarball under the real name.
+func publish(o BuildOptions, stage, name string) (string, error) {
 	out := filepath.Join(o.OutDir, TarballName(o.Version, o.Platform))
 	tmp, err := os.CreateTemp(o.OutDir, ".tarball-")
 	if err != nil {
@@ -133,6 +179,7 @@ func Build(ctx context.Context, o BuildOptions) (string, error) {
 	if err := errors.Join(werr, cerr); err != nil {
 		return "", fmt.Errorf("write %s: %w", out, err)
 	}
+	// CreateTemp makes the file 0600; a release tarball is for everyone.
 	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
 		return "", err
 	}

@@ -84,9 +84,29 @@ const doctorEtherType = 0x88b5
 // PacketRoundTrip: the emulated peers of a lab are AF_PACKET sockets on veth
 // ends; one frame from `from` must reach a socket on `to`.
 func (o *realLinuxOps) PacketRoundTrip(ctx context.Context, from, to string) error {
-	var tx, rx *packet.Conn
-	var src net.HardwareAddr
-	err := topology.InNamespace(o.ns, func() error {
+	tx, rx, src, err := o.openPacketPair(from, to)
+	defer func() {
+		for _, c := range []*packet.Conn{tx, rx} {
+			if c != nil {
+				c.Close()
+			}
+		}
+	}()
+	if err != nil {
+		return err
+	}
+	payload := fmt.Appendf(nil, "netconform doctor %d", os.Getpid())
+	if _, err := tx.WriteTo(doctorFrame(src, payload), &packet.Addr{HardwareAddr: ethernetBroadcast}); err != nil {
+		return fmt.Errorf("send on %s: %w", from, err)
+	}
+	return awaitPayload(ctx, rx, payload, from, to)
+}
+
+// openPacketPair opens the AF_PACKET sockets inside the scratch namespace,
+// where the veth ends live. The caller closes what it returns, even with an
+// error: the first socket may be open when the second fails.
+func (o *realLinuxOps) openPacketPair(from, to string) (tx, rx *packet.Conn, src net.HardwareAddr, err error) {
+	err = topology.InNamespace(o.ns, func() error {
 		fi, err := net.InterfaceByName(from)
 		if err != nil {
 			return err
@@ -104,25 +124,24 @@ func (o *realLinuxOps) PacketRoundTrip(ctx context.Context, from, to string) err
 		}
 		return nil
 	})
-	defer func() {
-		for _, c := range []*packet.Conn{tx, rx} {
-			if c != nil {
-				c.Close()
-			}
-		}
-	}()
-	if err != nil {
-		return err
-	}
-	payload := fmt.Appendf(nil, "netconform doctor %d", os.Getpid())
+	return tx, rx, src, err
+}
+
+// doctorFrame is a broadcast Ethernet frame from src carrying payload
+// under doctorEtherType.
+func doctorFrame(src net.HardwareAddr, payload []byte) []byte {
 	frame := append(append(append([]byte{}, ethernetBroadcast...), src...), byte(doctorEtherType>>8), byte(doctorEtherType&0xff))
 	frame = append(frame, payload...)
 	for len(frame) < 60 {
 		frame = append(frame, 0) // the Ethernet minimum, as a NIC pads
 	}
-	if _, err := tx.WriteTo(frame, &packet.Addr{HardwareAddr: ethernetBroadcast}); err != nil {
-		return fmt.Errorf("send on %s: %w", from, err)
-	}
+	return frame
+}
+
+// awaitPayload reads rx until a frame carrying payload arrives: errFrameLost
+// after a second, or at ctx's deadline if sooner, since a doctor must not
+// hang on a link that loses frames.
+func awaitPayload(ctx context.Context, rx *packet.Conn, payload []byte, from, to string) error {
 	deadline := time.Now().Add(time.Second)
 	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
 		deadline = d

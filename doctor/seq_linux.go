@@ -71,101 +71,132 @@ func DoctorNamespace(runID string, pid int) string {
 	return topology.ObjectName(runID, pid, 0, "doctor")
 }
 
+// linuxSeq is one run of the Linux probes. Like darwinSeq, each probe is a
+// method, so that the sequence reads as the table of probes and their order
+// and each probe's meaning of an errno sits with the call that returned it.
+type linuxSeq struct {
+	ctx    context.Context
+	runID  string
+	nsName string
+	ops    linuxOps
+	// created: the scratch namespace exists because of us, so undo deletes it.
+	created bool
+}
+
 func linuxSequence(ctx context.Context, runID string, pid int, ops linuxOps, tc toolchain) sequence {
-	nsName := DoctorNamespace(runID, pid)
-	created := false
+	s := &linuxSeq{ctx: ctx, runID: runID, nsName: DoctorNamespace(runID, pid), ops: ops}
 	probes := []probe{
-		{need: NeedRoot, what: "root (CAP_NET_ADMIN and CAP_SYS_ADMIN)", run: func() result {
-			if err := ops.Privileged(); err != nil {
-				if errors.Is(err, topology.ErrNotPrivileged) {
-					return missing(err.Error(), remedyRoot)
-				}
-				return unknown(err.Error(), "")
-			}
-			return ok("effective capabilities hold CAP_NET_ADMIN and CAP_SYS_ADMIN")
-		}},
+		{need: NeedRoot, what: "root (CAP_NET_ADMIN and CAP_SYS_ADMIN)", run: s.root},
 		suitesProbe(tc),
-		{need: NeedNetns, what: "network namespaces", after: []Need{NeedRoot}, run: func() result {
-			err := ops.CreateNetns(nsName)
-			if err == nil {
-				created = true
-				return ok("created %s (deleted at the end)", nsName)
-			}
-			return classifyNetns(err)
-		}},
-		{need: NeedVeth, what: "veth pairs", after: []Need{NeedNetns}, run: func() result {
-			if err := ops.AddVeth(vethA, vethB); err != nil {
-				return classifyVeth(err)
-			}
-			return ok("%s/%s inside %s", vethA, vethB, nsName)
-		}},
-		{need: NeedAFPacket, what: "AF_PACKET raw frames", after: []Need{NeedVeth}, run: func() result {
-			err := ops.PacketRoundTrip(ctx, vethB, vethA)
-			switch {
-			case err == nil:
-				return ok("a frame sent on %s arrived on %s", vethB, vethA)
-			case isAny(err, unix.EAFNOSUPPORT, unix.EPROTONOSUPPORT, unix.ESOCKTNOSUPPORT):
-				return missing("the kernel has no AF_PACKET sockets: "+err.Error(),
-					"load it: `sudo modprobe af_packet` (kernel option CONFIG_PACKET)")
-			case isAny(err, unix.EPERM, unix.EACCES):
-				return missing("AF_PACKET refused: "+err.Error(),
-					"it needs CAP_NET_RAW: run it as root (in a container: --cap-add NET_RAW)")
-			case errors.Is(err, errFrameLost):
-				return unknown(err.Error(), "a veth pair that loses frames makes every lab check an error: report it with `uname -a`")
-			}
-			return unknown(err.Error(), "")
-		}},
-		{need: NeedIPv6, what: "IPv6 in a namespace", after: []Need{NeedNetns}, run: func() result {
-			err := ops.IPv6()
-			switch {
-			case err == nil:
-				return ok("/proc/sys/net/ipv6 and AF_INET6 sockets inside %s", nsName)
-			case isAny(err, unix.EAFNOSUPPORT, unix.ENOENT):
-				return missing("IPv6 is disabled in this kernel: "+err.Error(),
-					"remove ipv6.disable=1 from the kernel command line and reboot (or use a kernel with CONFIG_IPV6)")
-			}
-			return unknown(err.Error(), "")
-		}},
-		{need: NeedIptables, what: "iptables", run: func() result {
-			p, err := ops.LookPath("iptables")
-			if err != nil {
-				return missing("no iptables in PATH: the cfil check's user-space filter is installed with it", remedyInstallIptables)
-			}
-			return ok("%s", p)
-		}},
-		{need: NeedNFQueue, what: "NFQUEUE target and nfnetlink_queue", after: []Need{NeedNetns, NeedIptables}, run: func() result {
-			err := ops.NFQueue(ctx)
-			if err == nil {
-				return ok("an iptables NFQUEUE rule and a bound queue inside %s (cfil's filter, started and stopped)", nsName)
-			}
-			if errors.Is(err, cfil.ErrUnsupported) {
-				return missing(err.Error(), nfqueueRemedy(err.Error()))
-			}
-			return unknown(err.Error(), "")
-		}},
-		{need: NeedMemcg, what: "memory cgroup controller (v1 or v2)", after: []Need{NeedRoot}, run: func() result {
-			v, err := ops.Memcg(runID)
-			switch {
-			case err == nil:
-				return ok("cgroup v%d: created and removed %s%s-doctor", v, cgroup.Prefix, runID)
-			case errors.Is(err, cgroup.ErrNoMemoryController):
-				return missing(err.Error(),
-					"enable the memory controller: a kernel with CONFIG_MEMCG, not booted with cgroup_disable=memory "+
-						"(some boards need cgroup_enable=memory); cgroup v2: `memory` in /sys/fs/cgroup/cgroup.controllers; "+
-						"v1: mounted at /sys/fs/cgroup/memory; in a container: --privileged --cgroupns=host")
-			case isAny(err, unix.EROFS, unix.EACCES, unix.EPERM):
-				return missing("cannot create a memory cgroup: "+err.Error(),
-					"/sys/fs/cgroup is read-only or not ours (a container): run it on the host or with --privileged --cgroupns=host")
-			}
-			return unknown(err.Error(), "")
-		}},
+		{need: NeedNetns, what: "network namespaces", after: []Need{NeedRoot}, run: s.netns},
+		{need: NeedVeth, what: "veth pairs", after: []Need{NeedNetns}, run: s.veth},
+		{need: NeedAFPacket, what: "AF_PACKET raw frames", after: []Need{NeedVeth}, run: s.afPacket},
+		{need: NeedIPv6, what: "IPv6 in a namespace", after: []Need{NeedNetns}, run: s.ipv6},
+		{need: NeedIptables, what: "iptables", run: s.iptables},
+		{need: NeedNFQueue, what: "NFQUEUE target and nfnetlink_queue", after: []Need{NeedNetns, NeedIptables}, run: s.nfqueue},
+		{need: NeedMemcg, what: "memory cgroup controller (v1 or v2)", after: []Need{NeedRoot}, run: s.memcg},
 	}
-	return sequence{probes: probes, undo: func() map[Need]error {
-		if !created {
-			return nil
+	return sequence{probes: probes, undo: s.undo}
+}
+
+func (s *linuxSeq) root() result {
+	if err := s.ops.Privileged(); err != nil {
+		if errors.Is(err, topology.ErrNotPrivileged) {
+			return missing(err.Error(), remedyRoot)
 		}
-		return map[Need]error{NeedNetns: ops.DeleteNetns()}
-	}}
+		return unknown(err.Error(), "")
+	}
+	return ok("effective capabilities hold CAP_NET_ADMIN and CAP_SYS_ADMIN")
+}
+
+func (s *linuxSeq) netns() result {
+	err := s.ops.CreateNetns(s.nsName)
+	if err == nil {
+		s.created = true
+		return ok("created %s (deleted at the end)", s.nsName)
+	}
+	return classifyNetns(err)
+}
+
+func (s *linuxSeq) veth() result {
+	if err := s.ops.AddVeth(vethA, vethB); err != nil {
+		return classifyVeth(err)
+	}
+	return ok("%s/%s inside %s", vethA, vethB, s.nsName)
+}
+
+func (s *linuxSeq) afPacket() result {
+	err := s.ops.PacketRoundTrip(s.ctx, vethB, vethA)
+	switch {
+	case err == nil:
+		return ok("a frame sent on %s arrived on %s", vethB, vethA)
+	case isAny(err, unix.EAFNOSUPPORT, unix.EPROTONOSUPPORT, unix.ESOCKTNOSUPPORT):
+		return missing("the kernel has no AF_PACKET sockets: "+err.Error(),
+			"load it: `sudo modprobe af_packet` (kernel option CONFIG_PACKET)")
+	case isAny(err, unix.EPERM, unix.EACCES):
+		return missing("AF_PACKET refused: "+err.Error(),
+			"it needs CAP_NET_RAW: run it as root (in a container: --cap-add NET_RAW)")
+	case errors.Is(err, errFrameLost):
+		return unknown(err.Error(), "a veth pair that loses frames makes every lab check an error: report it with `uname -a`")
+	}
+	return unknown(err.Error(), "")
+}
+
+func (s *linuxSeq) ipv6() result {
+	err := s.ops.IPv6()
+	switch {
+	case err == nil:
+		return ok("/proc/sys/net/ipv6 and AF_INET6 sockets inside %s", s.nsName)
+	case isAny(err, unix.EAFNOSUPPORT, unix.ENOENT):
+		return missing("IPv6 is disabled in this kernel: "+err.Error(),
+			"remove ipv6.disable=1 from the kernel command line and reboot (or use a kernel with CONFIG_IPV6)")
+	}
+	return unknown(err.Error(), "")
+}
+
+func (s *linuxSeq) iptables() result {
+	p, err := s.ops.LookPath("iptables")
+	if err != nil {
+		return missing("no iptables in PATH: the cfil check's user-space filter is installed with it", remedyInstallIptables)
+	}
+	return ok("%s", p)
+}
+
+func (s *linuxSeq) nfqueue() result {
+	err := s.ops.NFQueue(s.ctx)
+	if err == nil {
+		return ok("an iptables NFQUEUE rule and a bound queue inside %s (cfil's filter, started and stopped)", s.nsName)
+	}
+	if errors.Is(err, cfil.ErrUnsupported) {
+		return missing(err.Error(), nfqueueRemedy(err.Error()))
+	}
+	return unknown(err.Error(), "")
+}
+
+func (s *linuxSeq) memcg() result {
+	v, err := s.ops.Memcg(s.runID)
+	switch {
+	case err == nil:
+		return ok("cgroup v%d: created and removed %s%s-doctor", v, cgroup.Prefix, s.runID)
+	case errors.Is(err, cgroup.ErrNoMemoryController):
+		return missing(err.Error(),
+			"enable the memory controller: a kernel with CONFIG_MEMCG, not booted with cgroup_disable=memory "+
+				"(some boards need cgroup_enable=memory); cgroup v2: `memory` in /sys/fs/cgroup/cgroup.controllers; "+
+				"v1: mounted at /sys/fs/cgroup/memory; in a container: --privileged --cgroupns=host")
+	case isAny(err, unix.EROFS, unix.EACCES, unix.EPERM):
+		return missing("cannot create a memory cgroup: "+err.Error(),
+			"/sys/fs/cgroup is read-only or not ours (a container): run it on the host or with --privileged --cgroupns=host")
+	}
+	return unknown(err.Error(), "")
+}
+
+// undo deletes the scratch namespace only if netns created it: when
+// CreateNetns failed there is nothing of ours to delete.
+func (s *linuxSeq) undo() map[Need]error {
+	if !s.created {
+		return nil
+	}
+	return map[Need]error{NeedNetns: s.ops.DeleteNetns()}
 }
 
 // classifyNetns says what a failure to create a namespace means.

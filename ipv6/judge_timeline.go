@@ -10,6 +10,12 @@ import (
 	"github.com/netconform/netconform/observation"
 )
 
+// timelineJudge is the judge timelineCheck takes for a check whose verdict
+// is judgeTimelines's alone, with its headlines and pass text.
+func timelineJudge(h headlines, passf string) func([]observation.RATimeline) (check.Verdict, string) {
+	return func(tls []observation.RATimeline) (check.Verdict, string) { return judgeTimelines(tls, h, passf) }
+}
+
 // judgeTimelines gives the verdict of a timeline check from its
 // observations, with judgeFirstHops's rules (fail: a datagram to a router
 // not expected, a refused call, an accepted datagram missing while the

@@ -106,13 +106,11 @@ func DefaultPreference(ctx context.Context, env *harness.Env, p config.IPv6Param
 			})
 		}
 	}
-	return timelineCheck(ctx, env, p, res, labs, func(tls []observation.RATimeline) (check.Verdict, string) {
-		return judgeTimelines(tls, headlines{
-			wrong:   "off-link traffic did not go to the router with the higher Default Router Preference",
-			refused: "the stack refused to send off-link while two routers are on the link",
-			lost:    "the stack accepted off-link datagrams and did not send them",
-		}, "every new off-link flow (%d over %d labs: both RA orders, each router High in turn) went to the High-preference router")
-	})
+	return timelineCheck(ctx, env, p, res, labs, timelineJudge(headlines{
+		wrong:   "off-link traffic did not go to the router with the higher Default Router Preference",
+		refused: "the stack refused to send off-link while two routers are on the link",
+		lost:    "the stack accepted off-link datagrams and did not send them",
+	}, "every new off-link flow (%d over %d labs: both RA orders, each router High in turn) went to the High-preference router"))
 }
 
 // SourceOverPreference checks RFC 8028 §3: router a advertises prefix A
@@ -152,11 +150,9 @@ func SourceOverPreference(ctx context.Context, env *harness.Env, p config.IPv6Pa
 			},
 		})
 	}
-	return timelineCheck(ctx, env, p, res, labs, func(tls []observation.RATimeline) (check.Verdict, string) {
-		return judgeTimelines(tls, headlines{
-			wrong:   "traffic left via a router that did not advertise its source prefix (Default Router Preference put before the source)",
-			refused: "the stack refused to send from an address it holds while the router that advertised its prefix is on the link",
-			lost:    "the stack accepted datagrams from an address it holds and did not send them",
-		}, "every source (%d new flows over %d RA orders) left via the router that advertised its prefix, whatever its preference")
-	})
+	return timelineCheck(ctx, env, p, res, labs, timelineJudge(headlines{
+		wrong:   "traffic left via a router that did not advertise its source prefix (Default Router Preference put before the source)",
+		refused: "the stack refused to send from an address it holds while the router that advertised its prefix is on the link",
+		lost:    "the stack accepted datagrams from an address it holds and did not send them",
+	}, "every source (%d new flows over %d RA orders) left via the router that advertised its prefix, whatever its preference"))
 }

@@ -49,68 +49,78 @@ func Rule3Deprecated(ctx context.Context, env *harness.Env, p config.IPv6Params)
 			label: fmt.Sprintf("router a advertises %s then %s in one RA", pios[0], pios[1]),
 			tag:   fmt.Sprintf("rule3-%s", pioTag(pios)),
 			decl:  oneLink("rule3", withPrefixes(routerA(), prefixA, prefixB)),
-			play: func(ctx context.Context, lr *labRun) error {
-				first := Advert{Router: "a", Preference: topology.PrefMedium, RouterLifetime: stdRouterLifetime}
-				for _, pf := range pios {
-					first.Prefixes = append(first.Prefixes, stdPrefix(pf))
-				}
-				if err := lr.do(ctx, Step{Name: fmt.Sprintf("router a advertises %s and %s", pios[0], pios[1]), Adverts: []Advert{first}}); err != nil {
-					return err
-				}
-				probe, err := lr.flows(ctx, flowSpec{purpose: "which address does the SUT use for new flows?", judged: true, dst: offLink, link: "l0", routers: []string{"a"}})
-				if err != nil {
-					return err
-				}
-				used, _ := netip.ParseAddr(probe[0].Source)
-				var dep, keep netip.Prefix
-				switch {
-				case prefixA.Contains(used):
-					dep, keep = prefixA, prefixB
-				case prefixB.Contains(used):
-					dep, keep = prefixB, prefixA
-				case used.IsValid():
-					return fmt.Errorf("the SUT sent its probe flow from %s, in neither %s nor %s", used, prefixA, prefixB)
-				default:
-					// Refused: the probe's judgement says so, and there is
-					// no address in use to deprecate.
-					lr.note("the probe flow was refused: there was no address in use to deprecate")
-					return nil
-				}
-				other, ok := lr.slaac("l0", keep)
-				if !ok {
-					return fmt.Errorf("the SUT holds no address in %s", keep)
-				}
-				second := Advert{Router: "a", Preference: topology.PrefMedium, RouterLifetime: stdRouterLifetime}
-				for _, pf := range pios {
-					pi := stdPrefix(pf)
-					if pf == dep {
-						pi = PrefixInfo{Prefix: pf, Valid: deprecateValid, Preferred: 0}
-					}
-					second.Prefixes = append(second.Prefixes, pi)
-				}
-				if err := lr.do(ctx, Step{Name: fmt.Sprintf("router a deprecates %s, the prefix of %s (Preferred Lifetime 0)", dep, used), Adverts: []Advert{second}}); err != nil {
-					return err
-				}
-				if _, err := lr.recordAddresses("l0", dep, "the address in use before, after its prefix was deprecated"); err != nil {
-					return err
-				}
-				why := fmt.Sprintf("RFC 6724 rule 3: the router deprecated %s, the prefix of %s; %s stays preferred", dep, used, other)
-				_, err = lr.flows(ctx,
-					flowSpec{purpose: "new flow, unbound, off-link", judged: true, dst: offLink, link: "l0", routers: []string{"a"}, sourceIn: keep, sourceWhy: why},
-					flowSpec{purpose: fmt.Sprintf("new flow, unbound, to a destination near %s (rule 8 alone would pick %s)", dep, used), judged: true,
-						dst: near(dep), link: "l0", routers: []string{"a"}, sourceIn: keep, sourceWhy: why})
-				return err
-			},
+			play:  playRule3(pios),
 		})
 	}
-	return timelineCheck(ctx, env, p, res, labs, func(tls []observation.RATimeline) (check.Verdict, string) {
-		return judgeTimelines(tls, headlines{
-			source:  "new flows still used the deprecated address",
-			wrong:   "traffic went to a router other than the only one",
-			refused: "the stack refused to send while its router is on the link",
-			lost:    "the stack accepted datagrams and did not send them",
-		}, "once the address in use was deprecated, every new flow used the other address (%d flows over %d labs: each PIO order)")
-	})
+	return timelineCheck(ctx, env, p, res, labs, timelineJudge(headlines{
+		source:  "new flows still used the deprecated address",
+		wrong:   "traffic went to a router other than the only one",
+		refused: "the stack refused to send while its router is on the link",
+		lost:    "the stack accepted datagrams and did not send them",
+	}, "once the address in use was deprecated, every new flow used the other address (%d flows over %d labs: each PIO order)"))
+}
+
+// playRule3 advertises pios in that order, finds the address new flows
+// use, deprecates its prefix and sends new flows that must move to the
+// other address.
+func playRule3(pios []netip.Prefix) func(ctx context.Context, lr *labRun) error {
+	return func(ctx context.Context, lr *labRun) error {
+		first := rule3Advert(pios, netip.Prefix{})
+		if err := lr.do(ctx, Step{Name: fmt.Sprintf("router a advertises %s and %s", pios[0], pios[1]), Adverts: []Advert{first}}); err != nil {
+			return err
+		}
+		probe, err := lr.flows(ctx, flowSpec{purpose: "which address does the SUT use for new flows?", judged: true, dst: offLink, link: "l0", routers: []string{"a"}})
+		if err != nil {
+			return err
+		}
+		used, _ := netip.ParseAddr(probe[0].Source)
+		var dep, keep netip.Prefix
+		switch {
+		case prefixA.Contains(used):
+			dep, keep = prefixA, prefixB
+		case prefixB.Contains(used):
+			dep, keep = prefixB, prefixA
+		case used.IsValid():
+			return fmt.Errorf("the SUT sent its probe flow from %s, in neither %s nor %s", used, prefixA, prefixB)
+		default:
+			// Refused: the probe's judgement says so, and there is
+			// no address in use to deprecate.
+			lr.note("the probe flow was refused: there was no address in use to deprecate")
+			return nil
+		}
+		other, ok := lr.slaac("l0", keep)
+		if !ok {
+			return fmt.Errorf("the SUT holds no address in %s", keep)
+		}
+		second := rule3Advert(pios, dep)
+		if err := lr.do(ctx, Step{Name: fmt.Sprintf("router a deprecates %s, the prefix of %s (Preferred Lifetime 0)", dep, used), Adverts: []Advert{second}}); err != nil {
+			return err
+		}
+		if _, err := lr.recordAddresses("l0", dep, "the address in use before, after its prefix was deprecated"); err != nil {
+			return err
+		}
+		why := fmt.Sprintf("RFC 6724 rule 3: the router deprecated %s, the prefix of %s; %s stays preferred", dep, used, other)
+		_, err = lr.flows(ctx,
+			flowSpec{purpose: "new flow, unbound, off-link", judged: true, dst: offLink, link: "l0", routers: []string{"a"}, sourceIn: keep, sourceWhy: why},
+			flowSpec{purpose: fmt.Sprintf("new flow, unbound, to a destination near %s (rule 8 alone would pick %s)", dep, used), judged: true,
+				dst: near(dep), link: "l0", routers: []string{"a"}, sourceIn: keep, sourceWhy: why})
+		return err
+	}
+}
+
+// rule3Advert is router a's RA with a PIO for each of pios, in order: the
+// order is what the two labs vary. dep's PIO (when dep is one of them)
+// deprecates it: Preferred Lifetime 0, still valid for deprecateValid.
+func rule3Advert(pios []netip.Prefix, dep netip.Prefix) Advert {
+	a := Advert{Router: "a", Preference: topology.PrefMedium, RouterLifetime: stdRouterLifetime}
+	for _, pf := range pios {
+		pi := stdPrefix(pf)
+		if pf == dep {
+			pi = PrefixInfo{Prefix: pf, Valid: deprecateValid, Preferred: 0}
+		}
+		a.Prefixes = append(a.Prefixes, pi)
+	}
+	return a
 }
 
 func pioTag(ps []netip.Prefix) string {
@@ -141,35 +151,7 @@ func FlashRenumbering(ctx context.Context, env *harness.Env, p config.IPv6Params
 		label: fmt.Sprintf("router a replaces %s with %s in one RA", prefixA, prefixC),
 		tag:   "flash",
 		decl:  decl,
-		play: func(ctx context.Context, lr *labRun) error {
-			if err := lr.do(ctx, Step{Name: fmt.Sprintf("router a advertises %s", prefixA), Adverts: []Advert{first}}); err != nil {
-				return err
-			}
-			if _, err := lr.flows(ctx, flowSpec{purpose: "new flow before renumbering", judged: true, dst: near(prefixA), link: "l0", routers: []string{"a"}}); err != nil {
-				return err
-			}
-			renumber := Advert{Router: "a", Preference: topology.PrefMedium, RouterLifetime: stdRouterLifetime, Prefixes: []PrefixInfo{
-				{Prefix: prefixA, Valid: flashValid, Preferred: 0}, stdPrefix(prefixC)}}
-			if err := lr.do(ctx, Step{Name: fmt.Sprintf("router a renumbers: %s with Preferred Lifetime 0 and Valid Lifetime %s, %s fresh", prefixA, flashValid, prefixC),
-				Adverts: []Advert{renumber}}); err != nil {
-				return err
-			}
-			held, err := lr.recordAddresses("l0", prefixA, fmt.Sprintf("after the renumbering RA (valid lifetime %s advertised)", flashValid))
-			if err != nil {
-				return err
-			}
-			if _, ok := lr.slaac("l0", prefixC); !ok {
-				return fmt.Errorf("the SUT configured no address in %s", prefixC)
-			}
-			why := fmt.Sprintf("RFC 8978: %s replaced %s, whose address is deprecated", prefixC, prefixA)
-			if _, err := lr.flows(ctx,
-				flowSpec{purpose: "new flow, unbound, off-link, after renumbering", judged: true, dst: offLink, link: "l0", routers: []string{"a"}, sourceIn: prefixC, sourceWhy: why},
-				flowSpec{purpose: fmt.Sprintf("new flow, unbound, to a destination near %s, after renumbering", prefixA), judged: true, dst: near(prefixA), link: "l0", routers: []string{"a"}, sourceIn: prefixC, sourceWhy: why},
-			); err != nil {
-				return err
-			}
-			return lr.validLifetimeFate(ctx, held)
-		},
+		play:  playFlash(first),
 	}, {
 		label:           fmt.Sprintf("router a stops advertising %s and advertises %s alone (observation only)", prefixA, prefixC),
 		tag:             "flash-stale",
@@ -193,6 +175,41 @@ func FlashRenumbering(ctx context.Context, env *harness.Env, p config.IPv6Params
 		}
 		return v, reason
 	})
+}
+
+// playFlash is the judged lab: A advertised, one new flow, then A
+// deprecated with a short valid lifetime and C fresh in one RA; new flows
+// must use the C address. What became of the A address is noted.
+func playFlash(first Advert) func(ctx context.Context, lr *labRun) error {
+	return func(ctx context.Context, lr *labRun) error {
+		if err := lr.do(ctx, Step{Name: fmt.Sprintf("router a advertises %s", prefixA), Adverts: []Advert{first}}); err != nil {
+			return err
+		}
+		if _, err := lr.flows(ctx, flowSpec{purpose: "new flow before renumbering", judged: true, dst: near(prefixA), link: "l0", routers: []string{"a"}}); err != nil {
+			return err
+		}
+		renumber := Advert{Router: "a", Preference: topology.PrefMedium, RouterLifetime: stdRouterLifetime, Prefixes: []PrefixInfo{
+			{Prefix: prefixA, Valid: flashValid, Preferred: 0}, stdPrefix(prefixC)}}
+		if err := lr.do(ctx, Step{Name: fmt.Sprintf("router a renumbers: %s with Preferred Lifetime 0 and Valid Lifetime %s, %s fresh", prefixA, flashValid, prefixC),
+			Adverts: []Advert{renumber}}); err != nil {
+			return err
+		}
+		held, err := lr.recordAddresses("l0", prefixA, fmt.Sprintf("after the renumbering RA (valid lifetime %s advertised)", flashValid))
+		if err != nil {
+			return err
+		}
+		if _, ok := lr.slaac("l0", prefixC); !ok {
+			return fmt.Errorf("the SUT configured no address in %s", prefixC)
+		}
+		why := fmt.Sprintf("RFC 8978: %s replaced %s, whose address is deprecated", prefixC, prefixA)
+		if _, err := lr.flows(ctx,
+			flowSpec{purpose: "new flow, unbound, off-link, after renumbering", judged: true, dst: offLink, link: "l0", routers: []string{"a"}, sourceIn: prefixC, sourceWhy: why},
+			flowSpec{purpose: fmt.Sprintf("new flow, unbound, to a destination near %s, after renumbering", prefixA), judged: true, dst: near(prefixA), link: "l0", routers: []string{"a"}, sourceIn: prefixC, sourceWhy: why},
+		); err != nil {
+			return err
+		}
+		return lr.validLifetimeFate(ctx, held)
+	}
 }
 
 // validLifetimeFate notes what the SUT made of A's short valid lifetime

@@ -9,7 +9,6 @@ import (
 	"github.com/netconform/netconform/check"
 	"github.com/netconform/netconform/config"
 	"github.com/netconform/netconform/harness"
-	"github.com/netconform/netconform/observation"
 	"github.com/netconform/netconform/topology"
 )
 
@@ -69,13 +68,11 @@ func RouteInformation(ctx context.Context, env *harness.Env, p config.IPv6Params
 			},
 		})
 	}
-	return timelineCheck(ctx, env, p, res, labs, func(tls []observation.RATimeline) (check.Verdict, string) {
-		return judgeTimelines(tls, headlines{
-			wrong:   "traffic did not follow the Route Information Option (or its withdrawal)",
-			refused: "the stack refused to send while its routers are on the link",
-			lost:    "the stack accepted datagrams and did not send them",
-		}, "every new flow (%d over %d RA orders) followed the announced route while it was announced, and the default router once it was withdrawn")
-	})
+	return timelineCheck(ctx, env, p, res, labs, timelineJudge(headlines{
+		wrong:   "traffic did not follow the Route Information Option (or its withdrawal)",
+		refused: "the stack refused to send while its routers are on the link",
+		lost:    "the stack accepted datagrams and did not send them",
+	}, "every new flow (%d over %d RA orders) followed the announced route while it was announced, and the default router once it was withdrawn"))
 }
 
 // RouterLifetimeZero checks RFC 4861 §6.3.4: both routers advertise the
@@ -130,11 +127,9 @@ func RouterLifetimeZero(ctx context.Context, env *harness.Env, p config.IPv6Para
 			},
 		})
 	}
-	return timelineCheck(ctx, env, p, res, labs, func(tls []observation.RATimeline) (check.Verdict, string) {
-		return judgeTimelines(tls, headlines{
-			wrong:   "new traffic still went to a router that had sent Router Lifetime 0",
-			refused: "the stack refused to send while a default router was on the link",
-			lost:    "the stack accepted datagrams and did not send them",
-		}, "after the router in use sent Router Lifetime 0, every new flow went to the other router (%d flows over %d RA orders)")
-	})
+	return timelineCheck(ctx, env, p, res, labs, timelineJudge(headlines{
+		wrong:   "new traffic still went to a router that had sent Router Lifetime 0",
+		refused: "the stack refused to send while a default router was on the link",
+		lost:    "the stack accepted datagrams and did not send them",
+	}, "after the router in use sent Router Lifetime 0, every new flow went to the other router (%d flows over %d RA orders)"))
 }

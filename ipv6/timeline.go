@@ -427,80 +427,105 @@ type flowSpec struct {
 	sourceWhy string
 }
 
+// flowSent is one flow as flows sent it: the tag its datagrams carry, when
+// it went (its timeline moment) and the interface an unbound socket was
+// scoped to, kept for the table lookup after the wait.
+type flowSent struct {
+	spec   flowSpec
+	tag    string
+	at     time.Time
+	ifname string
+	sent   sent
+}
+
 // flows sends every flow, then one wait covers them all (as observeSources
 // does): it ends when every datagram the stack accepted is on the wire, or
 // at wire_timeout. Each flow is recorded at the moment it was sent, with
 // the routing table's answer for it beside the wire's.
 func (lr *labRun) flows(ctx context.Context, specs ...flowSpec) ([]*observation.FlowEvent, error) {
-	type sending struct {
-		spec   flowSpec
-		tag    string
-		at     time.Time
-		ifname string
-		sent   sent
-	}
 	sut := lr.lab.SUT()
-	var all []sending
-	for _, f := range specs {
-		lr.flowsN++
-		s := sending{spec: f, tag: fmt.Sprintf("%s f%d", lr.tag, lr.flowsN), at: time.Now(), ifname: sut.Interface(f.link)}
-		var err error
-		if s.sent, err = sendUDP(sut, f.bound, f.dst, s.ifname, lr.p.Datagrams, s.tag); err != nil {
-			return nil, err
-		}
-		all = append(all, s)
+	all, err := lr.sendFlows(sut, specs)
+	if err != nil {
+		return nil, err
 	}
-	complete := func() bool {
-		for _, s := range all {
-			if len(fromSource(lr.ports, s.spec.dst, s.sent.src, s.tag)) < s.sent.accepted() {
-				return false
-			}
-		}
-		return true
-	}
-	silent, err := awaitAccepted(ctx, lr.lab, lr.ports, lr.p.WireTimeout, complete)
+	silent, err := awaitAccepted(ctx, lr.lab, lr.ports, lr.p.WireTimeout, func() bool { return lr.onWire(all) })
 	if err != nil {
 		return nil, err
 	}
 	l := lr.lab.Lab()
 	var out []*observation.FlowEvent
 	for _, s := range all {
-		// The table's opinion for the flow as it went: from the source
-		// the kernel used; with no source (a refused connect), the
-		// lookup a socket of that scope makes.
-		var table topology.RouteEntry
-		var err error
-		switch {
-		case s.sent.src.IsValid():
-			table, err = routeGet(sut, s.spec.dst, s.sent.src)
-		case s.spec.bound.IsValid():
-			table, err = routeGet(sut, s.spec.dst, s.spec.bound)
-		default:
-			table, err = tableOpinion(tableLookup(sut, s.spec.dst, s.ifname, topology.UnboundScope(sut, s.ifname) != nil))
-		}
+		table, err := flowTable(sut, s)
 		if err != nil {
 			return nil, err
 		}
-		f := &observation.FlowEvent{Purpose: s.spec.purpose, Judged: s.spec.judged, Destination: s.spec.dst.String(),
-			Sent: s.sent.n, SendErrors: s.sent.errors(), Accepted: s.sent.accepted(), ExpectedRouters: s.spec.routers,
-			SilentLinks: silent, Table: table.String(), TableRouter: routerOf(l, table)}
-		if s.spec.bound.IsValid() {
-			f.BoundTo = s.spec.bound.String()
-		}
-		if s.sent.src.IsValid() {
-			f.Source = s.sent.src.String()
-		}
-		if s.spec.sourceIn.IsValid() {
-			f.ExpectedSourcePrefix, f.ExpectedSourceWhy = s.spec.sourceIn.String(), s.spec.sourceWhy
-		}
-		for _, h := range hops(l, fromSource(lr.ports, s.spec.dst, s.sent.src, s.tag)) {
-			f.Wire = append(f.Wire, observation.Hop(h))
-		}
-		f.TableAgrees = len(f.Wire) == 1 && f.Wire[0].Router == f.TableRouter
+		f := lr.flowEvent(l, s, table, silent)
 		lr.add(s.at, observation.TimelineEvent{Flow: f})
 		out = append(out, f)
 	}
 	return out, nil
+}
+
+// sendFlows sends each flow from a fresh socket, tagged with the run's tag
+// and a number no other flow of the run has, so that the wire's datagrams
+// are told apart between flows.
+func (lr *labRun) sendFlows(sut topology.SUT, specs []flowSpec) ([]flowSent, error) {
+	var all []flowSent
+	for _, f := range specs {
+		lr.flowsN++
+		s := flowSent{spec: f, tag: fmt.Sprintf("%s f%d", lr.tag, lr.flowsN), at: time.Now(), ifname: sut.Interface(f.link)}
+		var err error
+		if s.sent, err = sendUDP(sut, f.bound, f.dst, s.ifname, lr.p.Datagrams, s.tag); err != nil {
+			return nil, err
+		}
+		all = append(all, s)
+	}
+	return all, nil
+}
+
+// onWire: every datagram the stack accepted, of every flow, is on the wire.
+func (lr *labRun) onWire(all []flowSent) bool {
+	for _, s := range all {
+		if len(fromSource(lr.ports, s.spec.dst, s.sent.src, s.tag)) < s.sent.accepted() {
+			return false
+		}
+	}
+	return true
+}
+
+// flowTable is the table's opinion for the flow as it went: from the source
+// the kernel used; with no source (a refused connect), the lookup a socket
+// of that scope makes.
+func flowTable(sut topology.SUT, s flowSent) (topology.RouteEntry, error) {
+	switch {
+	case s.sent.src.IsValid():
+		return routeGet(sut, s.spec.dst, s.sent.src)
+	case s.spec.bound.IsValid():
+		return routeGet(sut, s.spec.dst, s.spec.bound)
+	}
+	return tableOpinion(tableLookup(sut, s.spec.dst, s.ifname, topology.UnboundScope(sut, s.ifname) != nil))
+}
+
+// flowEvent is the flow's observation: what was asked of it, what the
+// stack did, the table's answer and the routers its datagrams reached.
+func (lr *labRun) flowEvent(l *topology.Lab, s flowSent, table topology.RouteEntry, silent []string) *observation.FlowEvent {
+	f := &observation.FlowEvent{Purpose: s.spec.purpose, Judged: s.spec.judged, Destination: s.spec.dst.String(),
+		Sent: s.sent.n, SendErrors: s.sent.errors(), Accepted: s.sent.accepted(), ExpectedRouters: s.spec.routers,
+		SilentLinks: silent, Table: table.String(), TableRouter: routerOf(l, table)}
+	if s.spec.bound.IsValid() {
+		f.BoundTo = s.spec.bound.String()
+	}
+	if s.sent.src.IsValid() {
+		f.Source = s.sent.src.String()
+	}
+	if s.spec.sourceIn.IsValid() {
+		f.ExpectedSourcePrefix, f.ExpectedSourceWhy = s.spec.sourceIn.String(), s.spec.sourceWhy
+	}
+	for _, h := range hops(l, fromSource(lr.ports, s.spec.dst, s.sent.src, s.tag)) {
+		f.Wire = append(f.Wire, observation.Hop(h))
+	}
+	f.TableAgrees = len(f.Wire) == 1 && f.Wire[0].Router == f.TableRouter
+	return f
 }
 
 // busiest is the router that received most of a flow's frames ("" when

@@ -232,74 +232,105 @@ func (r *tcpRun) rstPeer() {
 	t0 := time.Now()
 	defer func() { r.loopTime(time.Since(t0)) }()
 	for i := 1; i <= c.Count; i++ {
-		fd, call, e := sysStreamSocket(domain, true)
-		if e != 0 {
-			r.fail(i, call, e)
+		fd, ok := r.connectPeer(i, domain, mapped, ep)
+		if !ok {
 			return
 		}
-		if mapped {
-			if e := sysV6OnlyOff(fd); e != 0 {
-				sysClose(fd)
-				r.fail(i, "setsockopt", e)
-				return
-			}
-		}
-		if e := sysSetInt(fd, unix.SOL_SOCKET, unix.SO_SNDBUF, flowBuffer); e != 0 {
-			sysClose(fd)
-			r.fail(i, "setsockopt", e)
-			return
-		}
-		if e := sysConnect(fd, ep); e != 0 && e != unix.EINPROGRESS {
-			sysClose(fd)
-			r.fail(i, "connect", e)
-			return
-		}
-		pfd := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLOUT}}
-		n, _ := unix.Poll(pfd, int(time.Duration(c.Wait).Milliseconds()))
-		if n == 0 {
-			sysClose(fd)
-			r.m.Unexpected = fmt.Sprintf("the lab peer %s did not complete the handshake of connection %d within %v", c.Peer, i, time.Duration(c.Wait))
-			return
-		}
-		if soerr, err := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_ERROR); err != nil || soerr != 0 {
-			sysClose(fd)
-			if err != nil {
-				r.fail(i, "getsockopt", asErrno(err))
-			} else {
-				r.fail(i, "connect", unix.Errno(soerr))
-			}
-			return
-		}
-		port := 0
-		if sa, err := unix.Getsockname(fd); err == nil {
-			switch a := sa.(type) {
-			case *unix.SockaddrInet4:
-				port = a.Port
-			case *unix.SockaddrInet6:
-				port = a.Port
-			}
-		}
-		// The peer acknowledges no data: what is written stays unsent or
-		// unacknowledged, as toward a peer whose window is closed.
-		wrote, call, e := fillSend(fd)
-		r.written += wrote
-		if e != 0 {
-			sysClose(fd)
-			r.fail(i, call, e)
-			return
-		}
-		if e := sysLinger0(fd); e != 0 {
-			sysClose(fd)
-			r.fail(i, "setsockopt", e)
-			return
-		}
-		if e := sysClose(fd); e != 0 {
-			r.fail(i, "close", e)
+		// Read before the close: the port is what the peer's records of
+		// the RSTs are matched against.
+		port := localPort(fd)
+		if !r.abortPeer(i, fd) {
 			return
 		}
 		r.m.Ports = append(r.m.Ports, port)
 		r.m.Iterations = i
 	}
+}
+
+// connectPeer opens connection i to the peer and waits for its handshake.
+// When that fails it closes the socket, records why (r.fail with the call
+// and errno, or r.m.Unexpected when the peer did not answer within the
+// wait) and returns false.
+func (r *tcpRun) connectPeer(i, domain int, mapped bool, ep *endpoint) (int, bool) {
+	fd, call, e := sysStreamSocket(domain, true)
+	if e != 0 {
+		r.fail(i, call, e)
+		return -1, false
+	}
+	if mapped {
+		if e := sysV6OnlyOff(fd); e != 0 {
+			sysClose(fd)
+			r.fail(i, "setsockopt", e)
+			return -1, false
+		}
+	}
+	if e := sysSetInt(fd, unix.SOL_SOCKET, unix.SO_SNDBUF, flowBuffer); e != 0 {
+		sysClose(fd)
+		r.fail(i, "setsockopt", e)
+		return -1, false
+	}
+	if e := sysConnect(fd, ep); e != 0 && e != unix.EINPROGRESS {
+		sysClose(fd)
+		r.fail(i, "connect", e)
+		return -1, false
+	}
+	pfd := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLOUT}}
+	n, _ := unix.Poll(pfd, int(time.Duration(r.c.Wait).Milliseconds()))
+	if n == 0 {
+		sysClose(fd)
+		r.m.Unexpected = fmt.Sprintf("the lab peer %s did not complete the handshake of connection %d within %v", r.c.Peer, i, time.Duration(r.c.Wait))
+		return -1, false
+	}
+	if soerr, err := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_ERROR); err != nil || soerr != 0 {
+		sysClose(fd)
+		if err != nil {
+			r.fail(i, "getsockopt", asErrno(err))
+		} else {
+			r.fail(i, "connect", unix.Errno(soerr))
+		}
+		return -1, false
+	}
+	return fd, true
+}
+
+// localPort is the connection's local port (0 when getsockname fails).
+func localPort(fd int) int {
+	sa, err := unix.Getsockname(fd)
+	if err != nil {
+		return 0
+	}
+	switch a := sa.(type) {
+	case *unix.SockaddrInet4:
+		return a.Port
+	case *unix.SockaddrInet6:
+		return a.Port
+	}
+	return 0
+}
+
+// abortPeer flow-controls connection i and closes it abortively
+// (SO_LINGER {1, 0}); r.written counts what it wrote even when a later call
+// fails. When a call fails it records it and returns false.
+func (r *tcpRun) abortPeer(i, fd int) bool {
+	// The peer acknowledges no data: what is written stays unsent or
+	// unacknowledged, as toward a peer whose window is closed.
+	wrote, call, e := fillSend(fd)
+	r.written += wrote
+	if e != 0 {
+		sysClose(fd)
+		r.fail(i, call, e)
+		return false
+	}
+	if e := sysLinger0(fd); e != 0 {
+		sysClose(fd)
+		r.fail(i, "setsockopt", e)
+		return false
+	}
+	if e := sysClose(fd); e != 0 {
+		r.fail(i, "close", e)
+		return false
+	}
+	return true
 }
 
 // loopTime records the duration of the abortive closes alone (the wait

@@ -102,27 +102,41 @@ func failed(m Measurement, f *Failure, want int) string {
 }
 
 func killed(m Measurement, sock string) (check.Verdict, string) {
-	after := fmt.Sprintf("after at least %d iterations", m.Iterations)
-	switch {
-	case len(m.Samples) == 0:
-		after = "before its first sample"
-	case m.Iterations == 0:
-		after = fmt.Sprintf("within its first %d iterations", m.Config.EffectiveSampleEvery())
-	}
+	after := KilledAfter(len(m.Samples), m.Iterations, m.Config.EffectiveSampleEvery(), "iterations")
 	if m.Signal != "SIGKILL" {
 		return check.Error, fmt.Sprintf("probe killed by %s %s: not a kernel verdict on %s churn", m.Signal, after, sock)
 	}
-	l := m.Limit
+	return check.Fail, KilledReason(after, m.Limit)
+}
+
+// KilledAfter says how far a probe a signal ended got, from its progress
+// lines (it wrote no measurement): at least the last sample's count of
+// units, or within the first sampling interval when no sample passed 0. The
+// socket and TCP churn checks share it.
+func KilledAfter(samples, iterations, sampleEvery int, units string) string {
+	switch {
+	case samples == 0:
+		return "before its first sample"
+	case iterations == 0:
+		return fmt.Sprintf("within its first %d %s", sampleEvery, units)
+	}
+	return fmt.Sprintf("after at least %d %s", iterations, units)
+}
+
+// KilledReason is the fail reason for a probe SIGKILL ended after (see
+// KilledAfter): the memory cgroup's limit and OOM kills, when it ran under
+// one, say whether the OOM killer did it; without one, the system OOM
+// killer most likely did. The socket and TCP churn checks share it.
+func KilledReason(after string, l *Limit) string {
 	switch {
 	case l != nil && l.OOMKills > 0:
-		return check.Fail, fmt.Sprintf("probe killed by SIGKILL %s: the OOM killer ended it under the memory limit of %s (%d OOM %s in the group)",
+		return fmt.Sprintf("probe killed by SIGKILL %s: the OOM killer ended it under the memory limit of %s (%d OOM %s in the group)",
 			after, mib(l.MemoryBytes), l.OOMKills, plural(int(l.OOMKills), "kill", "kills"))
 	case l != nil:
-		return check.Fail, fmt.Sprintf("probe killed by SIGKILL %s under the memory limit of %s (the group recorded no OOM kill)",
+		return fmt.Sprintf("probe killed by SIGKILL %s under the memory limit of %s (the group recorded no OOM kill)",
 			after, mib(l.MemoryBytes))
-	default:
-		return check.Fail, fmt.Sprintf("probe killed by SIGKILL %s with no memory limit set: most likely the system OOM killer", after)
 	}
+	return fmt.Sprintf("probe killed by SIGKILL %s with no memory limit set: most likely the system OOM killer", after)
 }
 
 func mib(n int64) string { return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20)) }

@@ -80,29 +80,11 @@ func countDetail(cb *ControlBlocks, c Config) string {
 }
 
 func killed(m Measurement) (check.Verdict, string) {
-	after := fmt.Sprintf("after at least %d connections", m.Iterations)
-	switch {
-	case len(m.Samples) == 0:
-		after = "before its first sample"
-	case m.Iterations == 0:
-		after = fmt.Sprintf("within its first %d connections", m.Config.EffectiveSampleEvery())
-	}
+	after := churn.KilledAfter(len(m.Samples), m.Iterations, m.Config.EffectiveSampleEvery(), "connections")
 	if m.Signal != "SIGKILL" {
 		return check.Error, fmt.Sprintf("probe killed by %s %s: not a kernel verdict", m.Signal, after)
 	}
-	l := m.Limit
-	switch {
-	case l != nil && l.OOMKills > 0:
-		kills := "kills"
-		if l.OOMKills == 1 {
-			kills = "kill"
-		}
-		return check.Fail, fmt.Sprintf("probe killed by SIGKILL %s: the OOM killer ended it under the memory limit of %s (%d OOM %s in the group)",
-			after, mib(l.MemoryBytes), l.OOMKills, kills)
-	case l != nil:
-		return check.Fail, fmt.Sprintf("probe killed by SIGKILL %s under the memory limit of %s (the group recorded no OOM kill)", after, mib(l.MemoryBytes))
-	}
-	return check.Fail, fmt.Sprintf("probe killed by SIGKILL %s with no memory limit set: most likely the system OOM killer", after)
+	return check.Fail, churn.KilledReason(after, m.Limit)
 }
 
 func limitNote(l *churn.Limit) string {
@@ -163,18 +145,7 @@ type Path struct {
 func JudgeRST(paths []Path) (check.Verdict, string) {
 	var lost, fine, errs []string
 	failedCall := ""
-	var written int64
-	var conns int
-	for _, p := range paths {
-		if r := p.Measurement.RST; r != nil {
-			written += r.Written
-			conns += r.Connections
-		}
-	}
-	shape := ""
-	if conns > 0 && written > 0 {
-		shape = fmt.Sprintf(" (each connection flow-controlled first: %s bytes written on average until the send would block)", thousands(written/int64(conns)))
-	}
+	shape := rstShape(paths)
 	for _, p := range paths {
 		m := p.Measurement
 		switch {
@@ -223,6 +194,25 @@ func JudgeRST(paths []Path) (check.Verdict, string) {
 		return check.Error, "harness could not measure: " + strings.Join(errs, "; ")
 	}
 	return check.Pass, "every abortive close reached the peer as an RST: " + strings.Join(fine, ", ") + shape
+}
+
+// rstShape is the note that ends a pass or fail reason: how much each
+// connection had written, over every path, before its abortive close, since
+// an RST that must discard queued data is the case the check is about ("" when
+// nothing was counted).
+func rstShape(paths []Path) string {
+	var written int64
+	var conns int
+	for _, p := range paths {
+		if r := p.Measurement.RST; r != nil {
+			written += r.Written
+			conns += r.Connections
+		}
+	}
+	if conns <= 0 || written <= 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (each connection flow-controlled first: %s bytes written on average until the send would block)", thousands(written/int64(conns)))
 }
 
 func lostDetail(r RSTCount) string {
