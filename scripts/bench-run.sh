@@ -4,7 +4,9 @@
 # profile that silently drops the first datagram of every IPv4 UDP flow in
 # the SUT (what a stack with the first-datagram bug does). The failing run's
 # extra time is what lost datagrams cost: one receive window per datagram
-# number and case, plus one to tell late from lost, never one per socket.
+# number and case (never one per socket; the extra window that tells late
+# from lost ends when the socket's next datagram arrives), the windows of
+# checks in parallel processes overlapping.
 #
 #   sudo scripts/bench-run.sh [runs] [extra `netconform run` flags...]
 #   sudo scripts/bench-run.sh 5                    # the default run
