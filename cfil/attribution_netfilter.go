@@ -73,6 +73,9 @@ func onPathSentence(before, after State, hits map[string]int64, moved map[uint16
 			if len(f.DroppedFlows) > 0 {
 				s += " (" + strings.Join(f.DroppedFlows, ", ") + ")"
 			}
+			if f.Held > 0 {
+				s += fmt.Sprintf(", holding %d back before accepting them", f.Held)
+			}
 			out = append(out, s)
 			continue
 		}
@@ -102,6 +105,7 @@ func filterDelta(before, after []FilterState, q uint16) (FilterState, bool) {
 		d.Seen -= b.Seen
 		d.Accepted -= b.Accepted
 		d.Dropped -= b.Dropped
+		d.Held -= b.Held
 		if len(b.DroppedFlows) <= len(a.DroppedFlows) {
 			d.DroppedFlows = a.DroppedFlows[len(b.DroppedFlows):]
 		}

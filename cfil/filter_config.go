@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/netconform/netconform/observation"
 )
@@ -20,6 +21,13 @@ const (
 	DropFirstPerFlow Mode = "drop-first-per-flow"
 	// DropFirst drops only the very first packet the filter is given.
 	DropFirst Mode = "drop-first"
+	// HoldFirstPerFlow holds the first packet of each new flow for
+	// FilterConfig.Hold, and the flow's later packets behind it, then
+	// accepts them all in order: what cfil does while its agent decides
+	// on a new flow (bsd/net/content_filter.c keeps a flow's data pending
+	// until the verdict, then passes it in order), for proofs that a slow
+	// but working filter is not taken for a lossy one.
+	HoldFirstPerFlow Mode = "hold-first-per-flow"
 )
 
 // FilterConfig says where the filter sits and what it does.
@@ -38,6 +46,8 @@ type FilterConfig struct {
 	// Match is extra iptables match arguments, e.g. []string{"-p", "udp"}.
 	Match []string
 	Mode  Mode
+	// Hold is how long HoldFirstPerFlow holds a new flow.
+	Hold time.Duration
 }
 
 // Where a filter sits on the SUT's UDP path, in the words a check uses; the
@@ -101,8 +111,12 @@ func (c FilterConfig) validate() error {
 	}
 	switch c.Mode {
 	case Accept, DropFirstPerFlow, DropFirst:
+	case HoldFirstPerFlow:
+		if c.Hold <= 0 {
+			return fmt.Errorf("cfil: mode %s holds for %v: want a positive hold", c.Mode, c.Hold)
+		}
 	default:
-		return fmt.Errorf("cfil: mode %q: want %s, %s or %s", c.Mode, Accept, DropFirstPerFlow, DropFirst)
+		return fmt.Errorf("cfil: mode %q: want %s, %s, %s or %s", c.Mode, Accept, DropFirstPerFlow, DropFirst, HoldFirstPerFlow)
 	}
 	for _, m := range c.Match {
 		// The match is passed as argv, never through a shell, but a "-j" in it

@@ -49,7 +49,7 @@ func StartFilter(ctx context.Context, sut topology.SUT, cfg FilterConfig) (*Filt
 	if err != nil {
 		return nil, err
 	}
-	loop := &verdictLoop{q: q, v: f.verdicts}
+	loop := &verdictLoop{q: q, v: f.verdicts, hold: cfg.Hold}
 	// The loop's context is not ctx: the filter outlives StartFilter's call
 	// and ends with Close.
 	loopCtx, cancel := context.WithCancel(context.Background())
@@ -189,6 +189,11 @@ func queueHolder(sut topology.SUT, queue uint16) (uint32, bool) {
 type verdictLoop struct {
 	q *nfqueue.Nfqueue
 	v *verdicts
+	// hold is how long HoldFirstPerFlow holds a new flow.
+	hold time.Duration
+	// inOrder is held while a released flow's packets get their verdicts,
+	// so that a packet of that flow arriving meanwhile cannot pass them.
+	inOrder sync.Mutex
 
 	mu      sync.Mutex
 	lastErr error
@@ -212,6 +217,10 @@ func (l *verdictLoop) hook(a nfqueue.Attribute) int {
 	if port, ok := sourcePort(pkt); ok {
 		l.v.sawFrom(port)
 	}
+	if l.v.mode == HoldFirstPerFlow {
+		l.holdPacket(flowOf(pkt), *a.PacketID)
+		return 0
+	}
 	verdict := nfqueue.NfAccept
 	if !l.v.decide(flowOf(pkt)) {
 		verdict = nfqueue.NfDrop
@@ -220,6 +229,35 @@ func (l *verdictLoop) hook(a nfqueue.Attribute) int {
 		l.record(fmt.Errorf("verdict for packet %d: %w", *a.PacketID, err))
 	}
 	return 0
+}
+
+// holdPacket gives packet id of flow its verdict under HoldFirstPerFlow: a
+// new flow is held for l.hold, its later packets queue behind the first, and
+// all are accepted in order when the hold ends; after that, at once. Held
+// packets still queued when the filter closes are the kernel's to drop, as
+// for any queue whose program went away.
+func (l *verdictLoop) holdPacket(flow string, id uint32) {
+	switch l.v.hold(flow, id) {
+	case holdStarted:
+		time.AfterFunc(l.hold, func() {
+			l.inOrder.Lock()
+			defer l.inOrder.Unlock()
+			for _, held := range l.v.release(flow) {
+				l.accept(held)
+			}
+		})
+	case holdPassed:
+		// Released, perhaps this very moment: after the held ones.
+		l.inOrder.Lock()
+		defer l.inOrder.Unlock()
+		l.accept(id)
+	}
+}
+
+func (l *verdictLoop) accept(id uint32) {
+	if err := l.q.SetVerdict(id, nfqueue.NfAccept); err != nil {
+		l.record(fmt.Errorf("verdict for packet %d: %w", id, err))
+	}
 }
 
 // onError keeps the loop reading through transient trouble (a receive

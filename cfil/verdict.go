@@ -9,13 +9,58 @@ type verdicts struct {
 
 	mu    sync.Mutex
 	flows map[string]bool // flows already given a packet
+	// held are the packets (ids) of the flows HoldFirstPerFlow holds now,
+	// in arrival order.
+	held  map[string][]uint32
 	stats FilterStats
 	// from counts the UDP and TCP packets seen by source port.
 	from map[uint16]int
 }
 
 func newVerdicts(mode Mode) *verdicts {
-	return &verdicts{mode: mode, flows: map[string]bool{}, from: map[uint16]int{}}
+	return &verdicts{mode: mode, flows: map[string]bool{}, held: map[string][]uint32{}, from: map[uint16]int{}}
+}
+
+// holdStep is what HoldFirstPerFlow does with a packet.
+type holdStep int
+
+const (
+	// holdStarted: the packet opens a new flow, held from now on.
+	holdStarted holdStep = iota
+	// holdQueued: its flow is held; it waits behind the packets before it.
+	holdQueued
+	// holdPassed: its flow was released; it is accepted at once.
+	holdPassed
+)
+
+// hold records packet id of flow under HoldFirstPerFlow.
+func (v *verdicts) hold(flow string, id uint32) holdStep {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.stats.Seen++
+	if ids, held := v.held[flow]; held {
+		v.held[flow] = append(ids, id)
+		v.stats.Held++
+		return holdQueued
+	}
+	if v.flows[flow] {
+		v.stats.Accepted++
+		return holdPassed
+	}
+	v.flows[flow] = true
+	v.held[flow] = []uint32{id}
+	v.stats.Held++
+	return holdStarted
+}
+
+// release ends the hold of flow: its packets, in arrival order, to accept.
+func (v *verdicts) release(flow string) []uint32 {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	ids := v.held[flow]
+	delete(v.held, flow)
+	v.stats.Accepted += len(ids)
+	return ids
 }
 
 // sawFrom records a packet's source port (UDP, TCP).

@@ -76,6 +76,9 @@ type FilterStats struct {
 	Seen     int `json:"seen"`
 	Accepted int `json:"accepted"`
 	Dropped  int `json:"dropped"`
+	// Held counts the packets a holding filter (hold-first-per-flow) kept
+	// back before accepting them.
+	Held int `json:"held,omitempty"`
 	// DroppedFlows names the flow of every dropped packet, in order:
 	// "udp 192.0.2.1:40000 -> 192.0.2.1:40000".
 	DroppedFlows []string `json:"dropped_flows,omitempty"`

@@ -21,7 +21,7 @@ func init() {
 		catalog.Register(catalog.Entry{
 			Descriptor: check.Descriptor{ID: c.ID, Title: c.Title, Spec: Spec, Suite: "sockets", Labels: []string{"sockets", "mapped-sendto"}, View: observation.ViewFirstDatagram},
 			Run:        func(ctx context.Context, env *harness.Env) check.Result { return Run(ctx, env, c, paramsOf(env)) },
-			Proofs: []catalog.Proof{
+			Proofs: append([]catalog.Proof{
 				{Name: "stock", Want: check.Pass},
 				{Name: "drop-first-datagram-per-flow", Want: check.Fail, Fault: DropFirstPerFlow(FaultPath(c)), Params: shortWindow,
 					Reason: `1st datagram lost 10/10 \(10 silent drops: (sendto|send) said success but nothing arrived, 10 of them while a later datagram of the same socket did\); 2nd datagram delivered 10/10`},
@@ -30,7 +30,7 @@ func init() {
 				// and the errno (checks_linux_test.go has more refusals).
 				{Name: "refused-by-packet-filter", Want: check.Fail, Fault: harness.ShellFault("iptables -I OUTPUT -p udp -j DROP"),
 					Reason: `1st datagram lost 10/10 \(10 failed with an errno: (sendto|send) EPERM ×10\)`},
-			},
+			}, heldProofs(c)...),
 		})
 	}
 	catalog.Register(catalog.Entry{
@@ -87,6 +87,25 @@ func init() {
 	})
 }
 
+// heldProofs are the proofs that a slow filter is not taken for a lossy
+// one, for the two ways a case looks for its datagrams (its own sockets,
+// the wire at the peer): a filter that holds each new flow, as cfil does
+// while its agent decides, and lets it pass in order. Held for less than
+// the receive window, the first datagrams are delivered; held for longer,
+// they are late, not lost: the socket's 2nd datagram, which would end the
+// wait for a lost 1st one, waits behind it.
+func heldProofs(c Case) []catalog.Proof {
+	if c.ID != IDSelf && c.ID != IDPeer {
+		return nil
+	}
+	return []catalog.Proof{
+		{Name: "first-datagram-held-within-the-window", Want: check.Pass, Fault: HoldFirstPerFlow(FaultPath(c), 50*time.Millisecond), Params: shortWindow,
+			Reason: `^every datagram delivered: 1st datagram delivered 10/10, 2nd datagram delivered 10/10`},
+		{Name: "first-datagram-held-past-the-window", Want: check.Fail, Fault: HoldFirstPerFlow(FaultPath(c), 450*time.Millisecond), Params: shortWindow,
+			Reason: `^1st datagram lost 10/10 \(10 late: arrived after the 300ms window\); 2nd datagram delivered 10/10`},
+	}
+}
+
 // shortWindow keeps a run that loses datagrams short: each lost one costs
 // its receive window.
 func shortWindow(p *config.Params) { p.Sockets.ReceiveTimeout = 300 * time.Millisecond }
@@ -97,6 +116,21 @@ func shortWindow(p *config.Params) { p.Sockets.ReceiveTimeout = 300 * time.Milli
 func DropFirstPerFlow(path cfil.Path) func(context.Context, *harness.Lab) error {
 	return func(ctx context.Context, lab *harness.Lab) error {
 		f, err := cfil.StartFilter(ctx, lab.SUT(), cfil.UDPFilter(7, path, cfil.DropFirstPerFlow))
+		if err != nil {
+			return err
+		}
+		lab.OnClose(f.Close)
+		return nil
+	}
+}
+
+// HoldFirstPerFlow is the fault of a slow content filter at path: each new
+// flow held for hold, its datagrams then passed in order (cfil.HoldFirstPerFlow).
+func HoldFirstPerFlow(path cfil.Path, hold time.Duration) func(context.Context, *harness.Lab) error {
+	return func(ctx context.Context, lab *harness.Lab) error {
+		cfg := cfil.UDPFilter(7, path, cfil.HoldFirstPerFlow)
+		cfg.Hold = hold
+		f, err := cfil.StartFilter(ctx, lab.SUT(), cfg)
 		if err != nil {
 			return err
 		}
