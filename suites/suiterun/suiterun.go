@@ -48,6 +48,13 @@ func Load() (*runplan.Plan, error) {
 	if needs, hasNeeds, err = doctor.FromEnv(); err != nil {
 		return nil, err
 	}
+	// netconform run never starts parallel processes where the SUT is the
+	// machine itself (runplan); a suite run by hand with --procs could.
+	if sc, _ := GinkgoConfiguration(); sc.ParallelTotal > 1 {
+		if d, err := topology.ForThisOS(); err == nil && topology.SUTIsHost(d) {
+			return nil, fmt.Errorf("%d parallel processes: the SUT is this machine, whose network every lab shares, so no two checks may run side by side: run with --procs 1", sc.ParallelTotal)
+		}
+	}
 	plan = p
 	return p, nil
 }
