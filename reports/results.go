@@ -193,22 +193,27 @@ func Read(file string) (*Results, error) {
 
 // Parse is Read on bytes already in memory; name is used in errors.
 func Parse(name string, b []byte) (*Results, error) {
-	var head struct {
-		Schema        string `json:"schema"`
-		SchemaVersion int    `json:"schema_version"`
-	}
-	if err := json.Unmarshal(b, &head); err != nil {
-		return nil, fmt.Errorf("%s: not a results file (corrupt or truncated JSON): %w", name, err)
-	}
-	if head.Schema != Schema {
-		return nil, fmt.Errorf("%s: not a netconform results file (schema %q)", name, head.Schema)
-	}
-	if head.SchemaVersion < MinSchemaVersion || head.SchemaVersion > SchemaVersion {
-		return nil, fmt.Errorf("%s: %w %d (this netconform reads versions %d to %d)", name, ErrUnknownSchema, head.SchemaVersion, MinSchemaVersion, SchemaVersion)
-	}
+	// One decoding of the whole file (a regression report reads thousands):
+	// the header is checked after it, and only a file that fails to decode
+	// is read again for its header, so that it is named for what it is
+	// (not JSON, not ours, a version this netconform does not read) rather
+	// than for the first field whose type differs.
 	var r Results
 	if err := json.Unmarshal(b, &r); err != nil {
+		var head struct {
+			Schema        string `json:"schema"`
+			SchemaVersion int    `json:"schema_version"`
+		}
+		if herr := json.Unmarshal(b, &head); herr != nil {
+			return nil, fmt.Errorf("%s: not a results file (corrupt or truncated JSON): %w", name, herr)
+		}
+		if herr := checkHeader(name, head.Schema, head.SchemaVersion); herr != nil {
+			return nil, herr
+		}
 		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if err := checkHeader(name, r.Schema, r.SchemaVersion); err != nil {
+		return nil, err
 	}
 	if r.Release.ID == "" || r.Run.ID == "" {
 		return nil, fmt.Errorf("%s: results file lacks release.id or run.id", name)
@@ -219,4 +224,16 @@ func Parse(name string, b []byte) (*Results, error) {
 		}
 	}
 	return &r, nil
+}
+
+// checkHeader says whether a results file's header is one this netconform
+// reads.
+func checkHeader(name, schema string, version int) error {
+	if schema != Schema {
+		return fmt.Errorf("%s: not a netconform results file (schema %q)", name, schema)
+	}
+	if version < MinSchemaVersion || version > SchemaVersion {
+		return fmt.Errorf("%s: %w %d (this netconform reads versions %d to %d)", name, ErrUnknownSchema, version, MinSchemaVersion, SchemaVersion)
+	}
+	return nil
 }
