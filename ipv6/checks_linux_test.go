@@ -15,6 +15,7 @@ import (
 	"github.com/netconform/netconform/check"
 	"github.com/netconform/netconform/config"
 	"github.com/netconform/netconform/harness"
+	"github.com/netconform/netconform/internal/labtest"
 	"github.com/netconform/netconform/topology"
 )
 
@@ -30,17 +31,8 @@ import (
 // on the wire is a fail too. Each fault sits on top of the source-routing
 // profile, which passes without it, so the fault alone makes the verdict.
 func TestRefusalIsAFail(t *testing.T) {
-	if err := topology.CheckPrivileges(); err != nil {
-		t.Skipf("lab test skipped: %v", err)
-	}
-	drv, err := topology.ForThisOS()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := config.Load("../ginkgo.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	labtest.Driver(t) // skip here, not in each subtest, where labs cannot be built
+	cfg := labtest.Config(t)
 	base := cfg.Profiles["source-routing"]
 	// The bound checks send from 2001:db8:b::/64 to 2001:db8:ffff::1; the
 	// rule 5.5 check lets the kernel choose a source towards 2001:db8:b:ffff::1.
@@ -88,8 +80,8 @@ func TestRefusalIsAFail(t *testing.T) {
 					t.Skipf("no %s here: %v", f.tool, err)
 				}
 				p := config.Profile{Commands: append(slices.Clone(base.Commands), tg.cmd)}
-				env := &harness.Env{Driver: drv, RunID: topology.NewRunID(), ReleaseDir: t.TempDir(), CheckID: tg.id,
-					ProfileName: "source-routing+" + f.name, Profile: p, Log: testWriter{t}}
+				env := labtest.Env(t, tg.id)
+				env.ProfileName, env.Profile = "source-routing+"+f.name, p
 				params := cfg.Params.IPv6
 				// A silent loss costs one wire_timeout per lab: keep it short.
 				params.WireTimeout = 500 * time.Millisecond
@@ -128,27 +120,12 @@ func errnoIn(words []string) string {
 	return ""
 }
 
-type testWriter struct{ t *testing.T }
-
-func (w testWriter) Write(b []byte) (int, error) {
-	w.t.Helper()
-	w.t.Log(strings.TrimRight(string(b), "\n"))
-	return len(b), nil
-}
-
 // TestSUTAnswersNeighborSolicitation: the Neighbor Solicitation with which
 // unheardLinks makes the SUT speak on a link is answered, so a link whose
 // capture missed the SUT's first frames is proved live before a missing
 // datagram is judged.
 func TestSUTAnswersNeighborSolicitation(t *testing.T) {
-	if err := topology.CheckPrivileges(); err != nil {
-		t.Skipf("lab test skipped: %v", err)
-	}
-	drv, err := topology.ForThisOS()
-	if err != nil {
-		t.Fatal(err)
-	}
-	env := &harness.Env{Driver: drv, RunID: topology.NewRunID(), ReleaseDir: t.TempDir(), CheckID: "ns", Log: testWriter{t}}
+	env := labtest.Env(t, "ns")
 	lab, err := env.Realize(context.Background(), MultiInterfaceLab(), "ns")
 	if err != nil {
 		t.Fatal(err)

@@ -9,8 +9,7 @@ import (
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
 
-	"github.com/netconform/netconform/config"
-	"github.com/netconform/netconform/harness"
+	"github.com/netconform/netconform/internal/labtest"
 	"github.com/netconform/netconform/topology"
 )
 
@@ -20,18 +19,8 @@ import (
 // frame carried; and stock Linux shows every step's effect in its tables,
 // as the events say.
 func TestTimelineRecordsWhatWasSent(t *testing.T) {
-	if err := topology.CheckPrivileges(); err != nil {
-		t.Skipf("lab test skipped: %v", err)
-	}
-	drv, err := topology.ForThisOS()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := config.Load("../ginkgo.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	env := &harness.Env{Driver: drv, RunID: topology.NewRunID(), ReleaseDir: t.TempDir(), CheckID: "timeline", Log: testWriter{t}}
+	env := labtest.Env(t, "timeline")
+	cfg := labtest.Config(t)
 	var frames []topology.Frame
 	steps := []Step{
 		{Name: "a", Adverts: []Advert{{Router: "a", Preference: topology.PrefHigh, RouterLifetime: stdRouterLifetime, Prefixes: []PrefixInfo{stdPrefix(prefixA)}}}},

@@ -3,13 +3,13 @@ package selfvalidation
 import (
 	"context"
 	"regexp"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/netconform/netconform/catalog"
 	"github.com/netconform/netconform/config"
 	"github.com/netconform/netconform/harness"
+	"github.com/netconform/netconform/internal/labtest"
 	"github.com/netconform/netconform/sockets/churncheck"
 	"github.com/netconform/netconform/topology"
 )
@@ -18,17 +18,12 @@ import (
 // machine's kernel, and asserts the verdict (and the reason, where the
 // proof names it).
 func TestProofs(t *testing.T) {
+	// Checked here, not left to labtest.Env, so that the skip names the
+	// self-validation, once.
 	if err := topology.CheckPrivileges(); err != nil {
 		t.Skipf("self-validation needs root: %v", err)
 	}
-	drv, err := topology.ForThisOS()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := config.Load("../ginkgo.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := labtest.Config(t)
 	probeDir := t.TempDir()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	probe, err := churncheck.BuildProbe(ctx, probeDir)
@@ -39,7 +34,7 @@ func TestProofs(t *testing.T) {
 	for _, e := range catalog.All() {
 		for _, p := range e.Proofs {
 			t.Run(e.ID+"/"+p.Name, func(t *testing.T) {
-				env := proofEnv(t, drv, cfg, e, p, probe)
+				env := proofEnv(t, cfg, e, p, probe)
 				res := e.Run(context.Background(), env)
 				t.Logf("%s: %s", res.Verdict, res.Reason)
 				if res.Verdict != p.Want {
@@ -53,7 +48,7 @@ func TestProofs(t *testing.T) {
 	}
 }
 
-func proofEnv(t *testing.T, drv topology.Driver, cfg *config.Config, e catalog.Entry, p catalog.Proof, probe string) *harness.Env {
+func proofEnv(t *testing.T, cfg *config.Config, e catalog.Entry, p catalog.Proof, probe string) *harness.Env {
 	t.Helper()
 	name, profile := "stock", p.Profile
 	if p.ProfileName != "" {
@@ -65,20 +60,12 @@ func proofEnv(t *testing.T, drv topology.Driver, cfg *config.Config, e catalog.E
 	if p.Params != nil {
 		p.Params(&params)
 	}
-	env := &harness.Env{Driver: drv, RunID: topology.NewRunID(), ReleaseDir: t.TempDir(), CheckID: e.ID,
-		ProfileName: name, Profile: profile, Params: params, Probe: probe, Setup: p.Fault, Log: testWriter{t}}
+	env := labtest.Env(t, e.ID)
+	env.ProfileName, env.Profile, env.Params, env.Probe, env.Setup = name, profile, params, probe, p.Fault
 	t.Cleanup(func() {
 		if err := churncheck.CleanupRun(env.RunID); err != nil {
 			t.Errorf("cgroup clean-up: %v", err)
 		}
 	})
 	return env
-}
-
-type testWriter struct{ t *testing.T }
-
-func (w testWriter) Write(b []byte) (int, error) {
-	w.t.Helper()
-	w.t.Log(strings.TrimRight(string(b), "\n"))
-	return len(b), nil
 }

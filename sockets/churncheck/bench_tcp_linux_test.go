@@ -13,6 +13,7 @@ import (
 
 	"github.com/netconform/netconform/check"
 	"github.com/netconform/netconform/harness"
+	"github.com/netconform/netconform/internal/labtest"
 	"github.com/netconform/netconform/sockets/peertcp"
 	"github.com/netconform/netconform/sockets/tcpchurn"
 	"github.com/netconform/netconform/topology"
@@ -28,9 +29,7 @@ var cRate = regexp.MustCompile(`RATE (\d+) connections per second`)
 // rates are each program's own: connections per second over the loop,
 // sampling and drain left out. Root only. -benchtime=5x gives five rounds.
 func BenchmarkTCPChurnRate(b *testing.B) {
-	if err := topology.CheckPrivileges(); err != nil {
-		b.Skipf("lab benchmark skipped: %v", err)
-	}
+	drv := labtest.Driver(b)
 	cc, err := exec.LookPath("cc")
 	if err != nil {
 		b.Skip("no C compiler (cc) to build the C equivalent")
@@ -38,10 +37,6 @@ func BenchmarkTCPChurnRate(b *testing.B) {
 	cbin := filepath.Join(b.TempDir(), "tcp_churn")
 	if out, err := exec.Command(cc, "-O2", "-o", cbin, "../../reports/evidence/repro/tcp_churn.c").CombinedOutput(); err != nil {
 		b.Fatalf("cc: %v: %s", err, out)
-	}
-	drv, err := topology.ForThisOS()
-	if err != nil {
-		b.Fatal(err)
 	}
 	for _, tt := range []struct {
 		pattern, family string
@@ -56,6 +51,8 @@ func BenchmarkTCPChurnRate(b *testing.B) {
 		{tcpchurn.RST, tcpchurn.Inet6, 5000},
 	} {
 		b.Run(tt.pattern+"/"+tt.family, func(b *testing.B) {
+			// Not labtest.Env: a benchmark prints its log even without -v,
+			// and the labs' progress lines would bury the figures.
 			env := &harness.Env{Driver: drv, RunID: topology.NewRunID(), ReleaseDir: b.TempDir(), CheckID: "bench"}
 			var cBest, goBest float64
 			for b.Loop() {

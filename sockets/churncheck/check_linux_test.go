@@ -10,10 +10,9 @@ import (
 	"time"
 
 	"github.com/netconform/netconform/check"
-	"github.com/netconform/netconform/config"
 	"github.com/netconform/netconform/harness"
+	"github.com/netconform/netconform/internal/labtest"
 	"github.com/netconform/netconform/sockets/churn"
-	"github.com/netconform/netconform/topology"
 )
 
 var probePath string
@@ -37,14 +36,7 @@ func TestMain(m *testing.M) {
 
 func newEnv(t *testing.T, id string) *harness.Env {
 	t.Helper()
-	if err := topology.CheckPrivileges(); err != nil {
-		t.Skipf("lab test skipped: %v", err)
-	}
-	drv, err := topology.ForThisOS()
-	if err != nil {
-		t.Fatal(err)
-	}
-	env := &harness.Env{Driver: drv, RunID: topology.NewRunID(), ReleaseDir: t.TempDir(), CheckID: id, ProfileName: "stock", Profile: config.Profile{}}
+	env := labtest.Env(t, id)
 	t.Cleanup(func() {
 		if err := CleanupRun(env.RunID); err != nil {
 			t.Errorf("cgroup clean-up: %v", err)
@@ -60,11 +52,7 @@ var failureWords = regexp.MustCompile(`ENOBUFS|ENOMEM|ENFILE|EMFILE|killed by SI
 // TestChurnChecksOnLinux: every churn check passes on stock Linux with the
 // shipped count, and fails under a tight memory limit naming why.
 func TestChurnChecksOnLinux(t *testing.T) {
-	cfg, err := config.Load("../../ginkgo.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sp := cfg.Params.Sockets
+	sp := labtest.Config(t).Params.Sockets
 	for _, k := range Kinds {
 		for _, tt := range []struct {
 			name  string

@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/netconform/netconform/check"
-	"github.com/netconform/netconform/config"
 	"github.com/netconform/netconform/harness"
+	"github.com/netconform/netconform/internal/labtest"
 	"github.com/netconform/netconform/sockets/accounting"
 	"github.com/netconform/netconform/sockets/tcpchurn"
 	"golang.org/x/sys/unix"
@@ -44,22 +44,13 @@ func dropSegments(t *testing.T, flag string) func(context.Context, *harness.Lab)
 
 func prohibitPeer() func(context.Context, *harness.Lab) error { return ProhibitPeer() }
 
-func shippedSockets(t *testing.T) config.SocketsParams {
-	t.Helper()
-	cfg, err := config.Load("../../ginkgo.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cfg.Params.Sockets
-}
-
 // TestTCPChurnChecksOnLinux is the self-validation of every TCP churn
 // check: each passes on stock Linux with the shipped counts, and fails
 // under a fault that makes the kernel keep control blocks after close()
 // (segments dropped on the lab's ports) or refuse a call (a prohibit rule,
 // a tight memory limit), the reason naming what the kernel did.
 func TestTCPChurnChecksOnLinux(t *testing.T) {
-	sp := shippedSockets(t)
+	sp := labtest.Config(t).Params.Sockets
 	type fault struct {
 		name  string
 		setup func(*testing.T) func(context.Context, *harness.Lab) error
@@ -146,7 +137,7 @@ func TestTCPChurnChecksOnLinux(t *testing.T) {
 // and a filter dropping the SUT's RSTs makes the check fail with the loss
 // rate of every path.
 func TestAbortiveCloseRSTOnLinux(t *testing.T) {
-	sp := shippedSockets(t)
+	sp := labtest.Config(t).Params.Sockets
 	for _, tt := range []struct {
 		name  string
 		fault bool
@@ -217,7 +208,7 @@ func hasEvidence(res check.Result, name string) bool {
 // TCP sockets held open (created, never bound or connected: nothing
 // touches a network).
 func TestLeakingMachineIsNamed(t *testing.T) {
-	sp := shippedSockets(t)
+	sp := labtest.Config(t).Params.Sockets
 	env := newEnv(t, tcpchurn.CheckID(tcpchurn.Connect, tcpchurn.Inet6))
 	threshold := accounting.ReadMachine(1).Threshold
 	if threshold <= 0 || threshold > 100_000 {

@@ -12,9 +12,8 @@ import (
 
 	"github.com/netconform/netconform/cfil"
 	"github.com/netconform/netconform/check"
-	"github.com/netconform/netconform/config"
 	"github.com/netconform/netconform/harness"
-	"github.com/netconform/netconform/topology"
+	"github.com/netconform/netconform/internal/labtest"
 )
 
 // testParams keep the fault runs short: a lost datagram costs a window.
@@ -22,15 +21,9 @@ var testParams = Params{Sockets: 10, Timeout: 300 * time.Millisecond}
 
 func newEnv(t *testing.T, id string, setup func(context.Context, *harness.Lab) error) *harness.Env {
 	t.Helper()
-	if err := topology.CheckPrivileges(); err != nil {
-		t.Skipf("lab test skipped: %v", err)
-	}
-	drv, err := topology.ForThisOS()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &harness.Env{Driver: drv, RunID: topology.NewRunID(), ReleaseDir: t.TempDir(), CheckID: id,
-		ProfileName: "stock", Profile: config.Profile{}, Log: testWriter{t}, Setup: setup}
+	env := labtest.Env(t, id)
+	env.Setup = setup
+	return env
 }
 
 // TestChecksOnLinux is the self-validation of every first-datagram check:
@@ -217,12 +210,4 @@ func TestUserspaceFilterCheck(t *testing.T) {
 			}
 		})
 	}
-}
-
-type testWriter struct{ t *testing.T }
-
-func (w testWriter) Write(b []byte) (int, error) {
-	w.t.Helper()
-	w.t.Log(strings.TrimRight(string(b), "\n"))
-	return len(b), nil
 }

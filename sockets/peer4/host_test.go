@@ -2,8 +2,6 @@ package peer4
 
 import (
 	"bytes"
-	"errors"
-	"net"
 	"net/netip"
 	"testing"
 	"time"
@@ -11,56 +9,20 @@ import (
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
 
+	"github.com/netconform/netconform/internal/labtest"
 	"github.com/netconform/netconform/topology"
 )
 
-// fakeWire is a RawConn whose reads are frames the test plays as the SUT and
-// whose writes are what the host sent back.
-type fakeWire struct {
-	in     chan []byte
-	out    chan []byte
-	closed chan struct{}
-}
-
-func newFakeWire() *fakeWire {
-	return &fakeWire{in: make(chan []byte), out: make(chan []byte, 16), closed: make(chan struct{})}
-}
-
-func (w *fakeWire) ReadFrame(b []byte) (int, error) {
-	select {
-	case f := <-w.in:
-		return copy(b, f), nil
-	case <-w.closed:
-		return 0, errors.New("closed")
-	}
-}
-
-func (w *fakeWire) WriteFrame(f []byte) error { w.out <- append([]byte(nil), f...); return nil }
-func (w *fakeWire) Close() error              { close(w.closed); return nil }
-
 var (
-	sutMAC  = mustMAC("02:00:00:00:00:01")
-	peerMAC = mustMAC("02:00:00:00:04:02")
+	sutMAC  = labtest.MAC("02:00:00:00:00:01")
+	peerMAC = labtest.MAC("02:00:00:00:04:02")
 	sutIP   = netip.MustParseAddr("192.0.2.1")
 	peerIP  = netip.MustParseAddr("192.0.2.2")
 )
 
-func mustMAC(s string) net.HardwareAddr {
-	m, err := net.ParseMAC(s)
-	if err != nil {
-		panic(err)
-	}
-	return m
-}
-
-func startHost(t *testing.T) (*Host, *fakeWire) {
+func startHost(t *testing.T) (*Host, *labtest.Wire) {
 	t.Helper()
-	w := newFakeWire()
-	port, err := topology.NewPort("l0", w, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { port.Close() })
+	port, w := labtest.FakePort(t, "l0")
 	h, err := Start(port, topology.Host{Name: "p", MAC: peerMAC, IPv4: peerIP})
 	if err != nil {
 		t.Fatal(err)
@@ -84,15 +46,15 @@ func TestAnswersARPForItsAddressOnly(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			w.in <- req
+			w.In <- req
 			// A UDP frame after the request: once it is recorded, the
 			// request has been handled too (one reader goroutine, in order).
 			udp, _ := UDPFrame(sutMAC, peerMAC, netip.AddrPortFrom(sutIP, 1), netip.AddrPortFrom(peerIP, 9), []byte("sync"))
 			changed := h.Changed()
-			w.in <- udp
+			w.In <- udp
 			<-changed
 			select {
-			case reply := <-w.out:
+			case reply := <-w.Out:
 				if !tt.answer {
 					t.Fatalf("answered ARP for %s", tt.target)
 				}
@@ -122,8 +84,8 @@ func TestRecordsUDPToItsAddressOnly(t *testing.T) {
 	other, _ := UDPFrame(sutMAC, peerMAC, src, netip.MustParseAddrPort("192.0.2.3:9"), []byte("not for the peer"))
 	mine, _ := UDPFrame(sutMAC, peerMAC, src, netip.AddrPortFrom(peerIP, 9), []byte("hello 1"))
 	changed := h.Changed()
-	w.in <- other
-	w.in <- mine
+	w.In <- other
+	w.In <- mine
 	select {
 	case <-changed:
 	case <-time.After(5 * time.Second):
@@ -136,9 +98,7 @@ func TestRecordsUDPToItsAddressOnly(t *testing.T) {
 }
 
 func TestStartRefusesHostWithoutIPv4(t *testing.T) {
-	w := newFakeWire()
-	port, _ := topology.NewPort("l0", w, nil)
-	defer port.Close()
+	port, _ := labtest.FakePort(t, "l0")
 	if _, err := Start(port, topology.Host{Name: "v6only", MAC: peerMAC}); err == nil {
 		t.Fatal("started a host without an IPv4 address")
 	}

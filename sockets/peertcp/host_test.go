@@ -2,7 +2,6 @@ package peertcp
 
 import (
 	"bytes"
-	"errors"
 	"net"
 	"net/netip"
 	"testing"
@@ -11,37 +10,14 @@ import (
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
 
+	"github.com/netconform/netconform/internal/labtest"
 	"github.com/netconform/netconform/sockets/peer4"
 	"github.com/netconform/netconform/topology"
 )
 
-// fakeWire is a RawConn whose reads are frames the test plays as the SUT
-// and whose writes are what the host sent back.
-type fakeWire struct {
-	in     chan []byte
-	out    chan []byte
-	closed chan struct{}
-}
-
-func newFakeWire() *fakeWire {
-	return &fakeWire{in: make(chan []byte), out: make(chan []byte, 16), closed: make(chan struct{})}
-}
-
-func (w *fakeWire) ReadFrame(b []byte) (int, error) {
-	select {
-	case f := <-w.in:
-		return copy(b, f), nil
-	case <-w.closed:
-		return 0, errors.New("closed")
-	}
-}
-
-func (w *fakeWire) WriteFrame(f []byte) error { w.out <- append([]byte(nil), f...); return nil }
-func (w *fakeWire) Close() error              { close(w.closed); return nil }
-
 var (
-	sutMAC  = mustMAC("02:00:00:00:00:01")
-	peerMAC = mustMAC("02:00:00:00:05:02")
+	sutMAC  = labtest.MAC("02:00:00:00:00:01")
+	peerMAC = labtest.MAC("02:00:00:00:05:02")
 	sut4    = netip.MustParseAddr("192.0.2.1")
 	peer4IP = netip.MustParseAddr("192.0.2.2")
 	sut6    = netip.MustParseAddr("fe80::ff:fe00:1")
@@ -49,22 +25,9 @@ var (
 	ports   = Ports{Drop: 4702, Accept: 4701}
 )
 
-func mustMAC(s string) net.HardwareAddr {
-	m, err := net.ParseMAC(s)
-	if err != nil {
-		panic(err)
-	}
-	return m
-}
-
-func startHost(t *testing.T) (*Host, *fakeWire) {
+func startHost(t *testing.T) (*Host, *labtest.Wire) {
 	t.Helper()
-	w := newFakeWire()
-	port, err := topology.NewPort("l0", w, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { port.Close() })
+	port, w := labtest.FakePort(t, "l0")
 	h, err := Start(port, topology.Host{Name: "p", MAC: peerMAC, IPv4: peer4IP, IPv6: []netip.Addr{peer6}}, ports)
 	if err != nil {
 		t.Fatal(err)
@@ -76,11 +39,11 @@ func startHost(t *testing.T) (*Host, *fakeWire) {
 // a marker SYN to the drop port at the host's IPv6 address follows it, and
 // once the marker is counted the frame was handled too (one reader
 // goroutine, frames in order).
-func send(t *testing.T, h *Host, w *fakeWire, frame []byte) {
+func send(t *testing.T, h *Host, w *labtest.Wire, frame []byte) {
 	t.Helper()
 	before := h.Dropped(peer6)
-	w.in <- frame
-	w.in <- segment(t, sut6, 1, peer6, ports.Drop, &layers.TCP{SYN: true})
+	w.In <- frame
+	w.In <- segment(t, sut6, 1, peer6, ports.Drop, &layers.TCP{SYN: true})
 	for {
 		changed := h.Changed()
 		if h.Dropped(peer6) > before {
@@ -103,10 +66,10 @@ func segment(t *testing.T, src netip.Addr, sport uint16, dst netip.Addr, dport u
 	return f
 }
 
-func reply(t *testing.T, w *fakeWire) gopacket.Packet {
+func reply(t *testing.T, w *labtest.Wire) gopacket.Packet {
 	t.Helper()
 	select {
-	case f := <-w.out:
+	case f := <-w.Out:
 		return gopacket.NewPacket(f, layers.LayerTypeEthernet, gopacket.Default)
 	default:
 		t.Fatal("no reply")
@@ -114,10 +77,10 @@ func reply(t *testing.T, w *fakeWire) gopacket.Packet {
 	return nil
 }
 
-func noReply(t *testing.T, w *fakeWire) {
+func noReply(t *testing.T, w *labtest.Wire) {
 	t.Helper()
 	select {
-	case f := <-w.out:
+	case f := <-w.Out:
 		t.Fatalf("unexpected reply %x", f)
 	default:
 	}
@@ -212,9 +175,7 @@ func TestAnswersARP(t *testing.T) {
 }
 
 func TestStartRefusesBadDeclarations(t *testing.T) {
-	w := newFakeWire()
-	port, _ := topology.NewPort("l0", w, nil)
-	defer port.Close()
+	port, _ := labtest.FakePort(t, "l0")
 	for _, tt := range []struct {
 		decl  topology.Host
 		ports Ports
