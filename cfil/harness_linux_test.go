@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/netconform/netconform/harness"
+	"github.com/netconform/netconform/internal/labtest"
 	"github.com/netconform/netconform/topology"
 )
 
@@ -14,24 +15,17 @@ import (
 // filter: Env.Setup puts it on every lab, Lab.OnClose takes it off before
 // the namespace goes.
 func TestFaultInjectionThroughHarness(t *testing.T) {
-	if err := topology.CheckPrivileges(); err != nil {
-		t.Skipf("lab test skipped: %v", err)
-	}
-	drv, err := topology.ForThisOS()
-	if err != nil {
-		t.Fatal(err)
-	}
 	var filter *Filter
-	env := &harness.Env{Driver: drv, RunID: topology.NewRunID(), ReleaseDir: t.TempDir(), CheckID: "cfil-selftest",
-		Setup: func(ctx context.Context, lab *harness.Lab) error {
-			f, err := StartFilter(ctx, lab.SUT(), FilterConfig{Queue: 1, Hook: "OUTPUT", Match: []string{"-p", "udp"}, Mode: DropFirstPerFlow})
-			if err != nil {
-				return err
-			}
-			filter = f
-			lab.OnClose(f.Close)
-			return nil
-		}}
+	env := labtest.Env(t, "cfil-selftest")
+	env.Setup = func(ctx context.Context, lab *harness.Lab) error {
+		f, err := StartFilter(ctx, lab.SUT(), FilterConfig{Queue: 1, Hook: "OUTPUT", Match: []string{"-p", "udp"}, Mode: DropFirstPerFlow})
+		if err != nil {
+			return err
+		}
+		filter = f
+		lab.OnClose(f.Close)
+		return nil
+	}
 	lab, err := env.Realize(context.Background(), topology.Lab{Name: "cfilh", Links: []topology.Link{{
 		Name: "l0", SUTIf: "sut0", SUTMAC: net.HardwareAddr{0x02, 0, 0, 0, 0, 0x02}, SUTIPv4: netip.PrefixFrom(sutIPv4, 24),
 	}}}, "fault")

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/netconform/netconform/internal/labtest"
 	"github.com/netconform/netconform/topology"
 )
 
@@ -20,13 +21,7 @@ var sutIPv4 = netip.MustParseAddr("192.0.2.1")
 // the lab is removed when the test ends.
 func newLabSUT(t *testing.T) topology.SUT {
 	t.Helper()
-	if err := topology.CheckPrivileges(); err != nil {
-		t.Skipf("lab test skipped: %v", err)
-	}
-	drv, err := topology.ForThisOS()
-	if err != nil {
-		t.Fatal(err)
-	}
+	drv := labtest.Driver(t)
 	lab := topology.Lab{Name: "cfil", Links: []topology.Link{{
 		Name: "l0", SUTIf: "sut0", SUTMAC: net.HardwareAddr{0x02, 0, 0, 0, 0, 0x01},
 		SUTIPv4: netip.PrefixFrom(sutIPv4, 24),
