@@ -2,8 +2,10 @@ package mapped
 
 import (
 	"context"
+	"fmt"
 	"net/netip"
 	"time"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 
@@ -59,18 +61,33 @@ func awaitUntil(ctx context.Context, c collector, done func() bool, deadline tim
 
 // socketCollector reads the datagrams the case's sockets send to
 // themselves. Everything any of them reads is kept with its time, so a
-// datagram that turns up late is still accounted for.
+// datagram that turns up late is still accounted for. The time is the
+// kernel's, of the datagram's queueing on the socket (SO_TIMESTAMP), not
+// that of the read: the matrix reads one case's sockets only once it has
+// done waiting for another case's, and a datagram that came in at once
+// must not look late for that (the wire collector likewise takes each
+// frame's capture time).
 type socketCollector struct {
-	fds []int
-	got map[string]arrival
+	fds      []int
+	got      map[string]arrival
+	buf, oob []byte
 }
 
 func newSocketCollector() *socketCollector {
 	return &socketCollector{got: map[string]arrival{}}
 }
 
-// add watches one more socket.
-func (r *socketCollector) add(fd int) { r.fds = append(r.fds, fd) }
+// add watches one more socket, asking the kernel to stamp what it
+// receives. SO_TIMESTAMP touches only what recvmsg returns, not how the
+// socket sends. An error is the harness's: without the stamps, arrival
+// times would be read times.
+func (r *socketCollector) add(fd int) error {
+	if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_TIMESTAMP, 1); err != nil {
+		return fmt.Errorf("harness could not ask for receive timestamps (SO_TIMESTAMP): %w", err)
+	}
+	r.fds = append(r.fds, fd)
+	return nil
+}
 
 // pollSlice bounds one poll so a cancelled ctx is noticed promptly.
 const pollSlice = 100 * time.Millisecond
@@ -96,19 +113,37 @@ func (r *socketCollector) wait(ctx context.Context, deadline time.Time) error {
 // refresh reads every datagram waiting on every socket, without blocking. A
 // pending socket error is read (and so cleared) the same way.
 func (r *socketCollector) refresh() {
-	buf := make([]byte, 2048)
+	if r.buf == nil {
+		r.buf, r.oob = make([]byte, 2048), make([]byte, unix.CmsgSpace(int(unsafe.Sizeof(unix.Timeval{}))))
+	}
 	for _, fd := range r.fds {
 		for {
-			n, from, err := unix.Recvfrom(fd, buf, unix.MSG_DONTWAIT)
+			n, oobn, _, from, err := unix.Recvmsg(fd, r.buf, r.oob, unix.MSG_DONTWAIT)
 			if err != nil {
 				break
 			}
-			p := string(buf[:n])
+			p := string(r.buf[:n])
 			if _, dup := r.got[p]; !dup {
-				r.got[p] = arrival{at: time.Now(), src: addrPortOf(from)}
+				r.got[p] = arrival{at: receivedAt(r.oob[:oobn]), src: addrPortOf(from)}
 			}
 		}
 	}
+}
+
+// receivedAt is the kernel's timestamp in a datagram's control messages;
+// the time of reading if it has none (it always has one once add asked).
+func receivedAt(oob []byte) time.Time {
+	msgs, err := unix.ParseSocketControlMessage(oob)
+	if err != nil {
+		return time.Now()
+	}
+	for _, m := range msgs {
+		if m.Header.Level == unix.SOL_SOCKET && m.Header.Type == unix.SCM_TIMESTAMP && len(m.Data) >= int(unsafe.Sizeof(unix.Timeval{})) {
+			tv := (*unix.Timeval)(unsafe.Pointer(&m.Data[0]))
+			return time.Unix(tv.Unix())
+		}
+	}
+	return time.Now()
 }
 
 func (r *socketCollector) seen(payload string) (arrival, bool) {

@@ -155,7 +155,9 @@ func (r *caseRun) open() error {
 		}
 		r.rx = rx
 		loopbackTo = rx.local()
-		r.col.(*socketCollector).add(rx.fd)
+		if err := r.col.(*socketCollector).add(rx.fd); err != nil {
+			return err
+		}
 	}
 	r.dest = func(local netip.AddrPort) netip.AddrPort {
 		switch r.s.To {
@@ -185,7 +187,9 @@ func (r *caseRun) open() error {
 		rec.Local = s.local()
 		rec.To = s.display(r.dest(rec.Local))
 		if r.s.To == Self {
-			r.col.(*socketCollector).add(s.fd)
+			if err := r.col.(*socketCollector).add(s.fd); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
