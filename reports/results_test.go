@@ -57,6 +57,10 @@ func TestParseRejects(t *testing.T) {
 		{"foreign JSON", `{"name": "something else"}`, "not a netconform results file", nil},
 		{"ginkgo report", `[{"SuitePath": "x"}]`, "corrupt or truncated", nil},
 		{"newer schema", strings.Replace(string(good), `"schema_version": 2`, `"schema_version": 3`, 1), "version 3", ErrUnknownSchema},
+		// A newer version whose fields changed type is named for its version,
+		// not for the first field that does not decode.
+		{"newer schema, other types", strings.Replace(strings.Replace(string(good), `"schema_version": 2`, `"schema_version": 3`, 1), `"checks": [`, `"checks": "elsewhere", "old_checks": [`, 1), "version 3", ErrUnknownSchema},
+		{"foreign JSON, other types", `{"schema": "other", "checks": 5}`, "not a netconform results file", nil},
 		{"older than any", strings.Replace(string(good), `"schema_version": 2`, `"schema_version": 0`, 1), "version 0", ErrUnknownSchema},
 		{"bad verdict", strings.Replace(string(good), `"verdict": "fail"`, `"verdict": "maybe"`, 1), "invalid verdict", nil},
 		{"no release id", strings.Replace(string(good), `"id": "linux-6.18.44-debian-12"`, `"id": ""`, 1), "release.id", nil},

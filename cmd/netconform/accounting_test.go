@@ -23,6 +23,7 @@ import (
 
 	"github.com/netconform/netconform/catalog"
 	"github.com/netconform/netconform/check"
+	"github.com/netconform/netconform/config"
 	"github.com/netconform/netconform/reports"
 	"github.com/netconform/netconform/sockets/churncheck"
 )
@@ -150,7 +151,12 @@ func assertAloneRanAlone(t *testing.T, dir string) {
 			sideBySide = true
 		}
 	}
-	if len(procs) > 1 && !sideBySide {
+	// The README's run uses the shipped procs: a run that fell back to one
+	// process would prove nothing here.
+	if len(procs) != config.DefaultProcs {
+		t.Errorf("the specs ran on %d processes, want the default %d", len(procs), config.DefaultProcs)
+	}
+	if !sideBySide {
 		t.Errorf("%d processes ran, yet no two specs overlapped", len(procs))
 	}
 }

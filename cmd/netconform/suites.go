@@ -169,12 +169,15 @@ func suiteEndReason(name string, runErr error, interrupted bool, output, report 
 	if m := compileFailure.FindStringSubmatch(output); m != nil {
 		return fmt.Sprintf("suite %s did not compile: %s", name, firstLines(m[0], 4))
 	}
+	if strings.Contains(output, "Suite Timeout Elapsed") {
+		return "the run's timeout elapsed while suite " + name + " ran"
+	}
 	if strings.Contains(output, parallelProcLost) {
-		// Checked before the timeout: Ginkgo's words for a parallel process
-		// that died say "timed out" too.
+		// Checked before "timed out": Ginkgo's words for a parallel
+		// process that died say that too.
 		return fmt.Sprintf("suite %s ended before this check ran or finished: %s", name, deadProcs(output))
 	}
-	if strings.Contains(output, "Suite Timeout Elapsed") || strings.Contains(output, "timed out") {
+	if strings.Contains(output, "timed out") {
 		return "the run's timeout elapsed while suite " + name + " ran"
 	}
 	if _, err := os.Stat(report); err != nil {

@@ -209,7 +209,7 @@ func matrixDgCase(m *observation.MappedMatrix, c observation.MatrixCase) observa
 	}
 	for _, r := range c.Rates {
 		dc.ByNumber = append(dc.ByNumber, observation.NumberRate{Number: r.Number, Sent: r.Sent, Delivered: r.Delivered, SilentDrops: r.SilentDrops,
-			Errnos: r.Errnos, Late: r.Late, ErrnoNames: r.ErrnoNames})
+			Errnos: r.Errnos, Late: r.Late, Overtaken: r.Overtaken, ErrnoNames: r.ErrnoNames})
 	}
 	for _, s := range c.Sockets {
 		ds := observation.SocketRecord{Index: s.Index}
@@ -219,7 +219,7 @@ func matrixDgCase(m *observation.MappedMatrix, c observation.MatrixCase) observa
 		ds.To, _ = netip.ParseAddrPort(s.To)
 		for _, d := range s.Datagrams {
 			rec := observation.DatagramResult{Number: d.Number, Call: d.Call, Return: d.Return, Errno: d.Errno, Outcome: observation.Outcome(d.Outcome),
-				Latency: observation.Duration(d.Latency * float64(time.Second))}
+				Latency: observation.Duration(d.Latency * float64(time.Second)), OvertakenBy: d.OvertakenBy}
 			rec.Source, _ = netip.ParseAddrPort(d.Source)
 			ds.Datagrams = append(ds.Datagrams, rec)
 		}

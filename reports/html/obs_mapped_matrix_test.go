@@ -96,3 +96,24 @@ func TestRenderMappedMatrixRefusesOtherShapes(t *testing.T) {
 		}
 	}
 }
+
+// TestMatrixCaseKeepsOvertaken: a matrix case drawn as a first-datagram case
+// keeps which silent drops a later datagram overtook, so its record cells
+// say so as the single checks' do.
+func TestMatrixCaseKeepsOvertaken(t *testing.T) {
+	m := matrixFixture()
+	c := observation.MatrixCase{Name: "mapped/0 sendto peer", Row: "mapped/0", Call: "sendto", Destination: "peer",
+		Rates: []observation.MatrixRate{{Number: 1, Sent: 1, SilentDrops: 1, Overtaken: 1}, {Number: 2, Sent: 1, Delivered: 1}},
+		Sockets: []observation.MatrixSocket{{Index: 1, Datagrams: []observation.MatrixDatagram{
+			{Number: 1, Call: "sendto", Return: 40, Outcome: string(observation.OutcomeSilentDrop), OvertakenBy: 2},
+			{Number: 2, Call: "sendto", Return: 40, Outcome: string(observation.OutcomeDelivered)}}}}}
+	dc := matrixDgCase(&m, c)
+	if dc.ByNumber[0].Overtaken != 1 || dc.SocketRecords[0].Datagrams[0].OvertakenBy != 2 {
+		t.Errorf("rates %+v, 1st datagram %+v: the overtaking is lost", dc.ByNumber[0], dc.SocketRecords[0].Datagrams[0])
+	}
+	var b strings.Builder
+	writeRecordCell(&b, dc.SocketRecords[0].Datagrams[0])
+	if !strings.Contains(b.String(), "overtaken by datagram 2") {
+		t.Errorf("record cell %q does not say it was overtaken", b.String())
+	}
+}
