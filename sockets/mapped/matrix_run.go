@@ -90,44 +90,84 @@ func RunMatrix(ctx context.Context, env *harness.Env, m Matrix, p Params) check.
 		res.Errorf("%v", err)
 		return res
 	}
-	if err := primePeer(ctx, lab.SUT(), peer, p.Timeout); err != nil {
-		res.Errorf("%v", err)
-		return res
-	}
-	start := time.Now()
-	if err := cs.sendAll(ctx, peer, p.Timeout); err != nil {
-		res.Errorf("%v", err)
-		return res
-	}
-	end := time.Now()
-	attr, err := watch.conclude(ctx)
+	x, err := cs.exchange(ctx, lab.SUT(), peer, watch, p.Timeout)
 	if err != nil {
 		res.Errorf("%v", err)
 		return res
 	}
-	if err := peer.Err(); err != nil {
-		res.Errorf("harness: the emulated peer failed, so the wire cannot be trusted: %v", err)
-		return res
-	}
-	obs := matrixFrame(m, p)
-	results := cs.judge(p.Timeout, &obs, attr, fp)
-	stats := fp.stats()
-	rec := fp.record()
-	obs.Filter = observation.MatrixFilter{Kind: fp.kind(), Sentence: fp.sentence(stats), Queue: int(rec.Queue), Hook: rec.Hook, Mode: string(rec.Mode),
-		Rules: rec.Rules, Seen: stats.Seen, Dropped: stats.Dropped}
-	obs.Coverage = string(cfil.CoverageOf(attr))
-	obs.CFIL, _ = json.Marshal(attr)
-	obs.PeerARPReplies = peer.ARPReplies()
-	obs.Start, obs.End = start.Format(time.RFC3339Nano), end.Format(time.RFC3339Nano)
-
-	res.Verdict, res.Reason = judgeMatrix(results, p.Sockets, coverageSentence(fp, stats, &attr), fp.own != nil && stats.Seen == 0)
-	if res.Verdict == check.Fail && obs.PeerARPReplies == 0 && lostToPeer(results) {
-		res.Reason += "; the SUT never sent an ARP request for the peer"
-	}
+	obs, results, stats := observeMatrix(m, p, cs, x, fp, peer)
+	res.Verdict, res.Reason = matrixVerdict(results, p.Sockets, fp, stats, &x.attr, obs.PeerARPReplies)
 	if err := res.Observe(obs); err != nil {
 		res.Errorf("%v", err)
 	}
 	return res
+}
+
+// matrixExchange is what the matrix's datagrams left once every case's
+// were sent and accounted for: when they went out, and what the content
+// filters did meanwhile.
+type matrixExchange struct {
+	start, end time.Time
+	attr       cfil.Attribution
+}
+
+// exchange has the SUT resolve the peer, sends every case's datagrams and
+// accounts for them, then concludes the watch on the filters. It is the
+// part of RunMatrix where datagrams move: the start and end it returns
+// frame only the cases' datagrams, not the peer's resolution. An error is
+// the harness's, with the text the check's reason carries.
+func (cs *matrixCases) exchange(ctx context.Context, sut topology.SUT, peer *peer4.Host, watch *filterWatch, window time.Duration) (matrixExchange, error) {
+	var x matrixExchange
+	if err := primePeer(ctx, sut, peer, window); err != nil {
+		return x, err
+	}
+	x.start = time.Now()
+	if err := cs.sendAll(ctx, peer, window); err != nil {
+		return x, err
+	}
+	x.end = time.Now()
+	attr, err := watch.conclude(ctx)
+	if err != nil {
+		return x, err
+	}
+	x.attr = attr
+	// Read after the exchange: a peer that failed at any point of it saw
+	// a wire that cannot back any case's verdict.
+	if err := peer.Err(); err != nil {
+		return x, fmt.Errorf("harness: the emulated peer failed, so the wire cannot be trusted: %v", err)
+	}
+	return x, nil
+}
+
+// observeMatrix judges every case and fills the matrix's observations:
+// the cases, the filter and what it decided, the content-filter coverage
+// and the peer's ARP answers. It returns the filter's stats as well, read
+// once after the cases were judged, so that the verdict and the
+// observations tell of the same counts.
+func observeMatrix(m Matrix, p Params, cs *matrixCases, x matrixExchange, fp filterPath, peer *peer4.Host) (observation.MappedMatrix, []caseResult, cfil.FilterStats) {
+	obs := matrixFrame(m, p)
+	results := cs.judge(p.Timeout, &obs, x.attr, fp)
+	stats := fp.stats()
+	rec := fp.record()
+	obs.Filter = observation.MatrixFilter{Kind: fp.kind(), Sentence: fp.sentence(stats), Queue: int(rec.Queue), Hook: rec.Hook, Mode: string(rec.Mode),
+		Rules: rec.Rules, Seen: stats.Seen, Dropped: stats.Dropped}
+	obs.Coverage = string(cfil.CoverageOf(x.attr))
+	obs.CFIL, _ = json.Marshal(x.attr)
+	obs.PeerARPReplies = peer.ARPReplies()
+	obs.Start, obs.End = x.start.Format(time.RFC3339Nano), x.end.Format(time.RFC3339Nano)
+	return obs, results, stats
+}
+
+// matrixVerdict is the check's verdict (judgeMatrix) with the coverage
+// sentence and the idle-filter test it needs, plus a hint when peer cases
+// lost datagrams and the peer never answered ARP: then the SUT never asked,
+// which explains the loss better than any case's reason.
+func matrixVerdict(results []caseResult, sockets int, fp filterPath, stats cfil.FilterStats, attr *cfil.Attribution, arpReplies int) (check.Verdict, string) {
+	v, why := judgeMatrix(results, sockets, coverageSentence(fp, stats, attr), fp.own != nil && stats.Seen == 0)
+	if v == check.Fail && arpReplies == 0 && lostToPeer(results) {
+		why += "; the SUT never sent an ARP request for the peer"
+	}
+	return v, why
 }
 
 // matrixFrame is the matrix's observations before any case ran: its rows,
@@ -599,52 +639,87 @@ func tally(m map[string]int) string {
 // not on the path: nothing was tested through it); pass otherwise. The
 // coverage sentence ends every reason: a pass says what it covered.
 func judgeMatrix(rs []caseResult, sockets int, coverage string, ownFilterIdle bool) (check.Verdict, string) {
-	var ran, refusal int
-	var failed []caseResult
-	var skips []string
-	skipWhy := map[string][]caseResult{}
-	refused := false
-	for _, r := range rs {
-		switch r.verdict {
-		case check.Skip:
-			if len(skipWhy[r.reason]) == 0 {
-				skips = append(skips, r.reason)
-			}
-			skipWhy[r.reason] = append(skipWhy[r.reason], r)
-			continue
-		case check.Error:
-			return check.Error, fmt.Sprintf("cannot decide: case %s: %s", r.name, r.reason)
-		case check.Fail:
-			failed = append(failed, r)
-		}
-		ran++
-		refused = refused || r.refused
-		if strings.HasPrefix(r.reason, "every datagram refused") {
-			refusal++
-		}
+	t, undecided := tallyCases(rs)
+	if undecided != nil {
+		return check.Error, fmt.Sprintf("cannot decide: case %s: %s", undecided.name, undecided.reason)
 	}
-	var skipped string
-	if len(skips) > 0 {
-		var ps []string
-		for _, why := range skips {
-			ps = append(ps, fmt.Sprintf("%s skipped (%s)", which(skipWhy[why]), why))
-		}
-		skipped = "; " + strings.Join(ps, "; ")
-	}
-	if ran == 0 {
+	skipped := t.skippedClause()
+	if t.ran == 0 {
 		return check.Error, "cannot decide: no case of the matrix can run here" + skipped
 	}
-	if ownFilterIdle && !refused {
+	if ownFilterIdle && !t.refused {
 		return check.Error, "cannot decide: the " + strings.TrimPrefix(coverage, "every case went through a ") + ": it was not on the datagrams' path, so nothing was tested through it"
 	}
-	if len(failed) == 0 {
-		s := fmt.Sprintf("all %d cases that ran passed: every datagram delivered (%d fresh sockets per case, %d datagrams each)", ran, sockets, DatagramsPerSocket)
-		if refusal > 0 {
-			s += fmt.Sprintf(", or refused with an errno in the %d IPV6_V6ONLY cases", refusal)
+	if len(t.failed) == 0 {
+		s := fmt.Sprintf("all %d cases that ran passed: every datagram delivered (%d fresh sockets per case, %d datagrams each)", t.ran, sockets, DatagramsPerSocket)
+		if t.refusal > 0 {
+			s += fmt.Sprintf(", or refused with an errno in the %d IPV6_V6ONLY cases", t.refusal)
 		}
 		return check.Pass, s + skipped + "; " + coverage
 	}
-	// Group the failed cases by signature, in the order they ran.
+	return check.Fail, lossSentence(t.failed, t.ran) + skipped + "; " + coverage
+}
+
+// caseTally is the matrix's cases counted for its verdict.
+type caseTally struct {
+	// ran counts the cases that ran (not skipped); refusal those of them
+	// that passed by having every datagram refused (IPV6_V6ONLY).
+	ran, refusal int
+	failed       []caseResult
+	// skips are the distinct skip reasons in the order they first came,
+	// skipWhy the cases skipped for each: one clause per reason, not per
+	// case, keeps the reason readable.
+	skips   []string
+	skipWhy map[string][]caseResult
+	// refused: some call of a case that ran was refused with an errno.
+	refused bool
+}
+
+// tallyCases counts the cases for judgeMatrix. It stops at the first case
+// that could not be decided and returns it: one undecided case leaves the
+// whole matrix undecided, whatever the others did.
+func tallyCases(rs []caseResult) (caseTally, *caseResult) {
+	t := caseTally{skipWhy: map[string][]caseResult{}}
+	for i, r := range rs {
+		switch r.verdict {
+		case check.Skip:
+			if len(t.skipWhy[r.reason]) == 0 {
+				t.skips = append(t.skips, r.reason)
+			}
+			t.skipWhy[r.reason] = append(t.skipWhy[r.reason], r)
+			continue
+		case check.Error:
+			return t, &rs[i]
+		case check.Fail:
+			t.failed = append(t.failed, r)
+		}
+		t.ran++
+		t.refused = t.refused || r.refused
+		if strings.HasPrefix(r.reason, "every datagram refused") {
+			t.refusal++
+		}
+	}
+	return t, nil
+}
+
+// skippedClause names the skipped cases, one group per reason, for the end
+// of every reason (empty when none was skipped): a verdict over fewer cases
+// than the matrix holds says which ones it left out.
+func (t caseTally) skippedClause() string {
+	if len(t.skips) == 0 {
+		return ""
+	}
+	var ps []string
+	for _, why := range t.skips {
+		ps = append(ps, fmt.Sprintf("%s skipped (%s)", which(t.skipWhy[why]), why))
+	}
+	return "; " + strings.Join(ps, "; ")
+}
+
+// lossSentence says which of the ran cases lost datagrams and how: the
+// failed cases grouped by signature, in the order they ran, so that many
+// cases that lost the same way read as one finding rather than a list.
+func lossSentence(failed []caseResult, ran int) string {
 	var sigs []string
 	by := map[string][]string{}
 	for _, r := range failed {
@@ -671,7 +746,7 @@ func judgeMatrix(rs []caseResult, sockets int, coverage string, ownFilterIdle bo
 	if n := ran - len(failed); n > 0 {
 		s += fmt.Sprintf(" | the other %d passed", n)
 	}
-	return check.Fail, s + skipped + "; " + coverage
+	return s
 }
 
 // which names a group of cases briefly: "the 9 connect+sendmsg_x cases",
