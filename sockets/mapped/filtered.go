@@ -9,6 +9,7 @@ import (
 	"github.com/netconform/netconform/check"
 	"github.com/netconform/netconform/harness"
 	"github.com/netconform/netconform/observation"
+	"github.com/netconform/netconform/sockets/peer4"
 )
 
 // IDUserspaceFilter is the check that repeats the reported cases through a
@@ -69,40 +70,61 @@ func userspaceFilter(ctx context.Context, env *harness.Env, p Params, mode cfil.
 	}
 
 	obs := FilteredObservation{Filter: fp.record()}
-	var verdicts []check.Verdict
-	var reasons []string
-	attached := false
+	fc, err := runFilterCases(ctx, lab, peer, p, fp, &obs)
+	if err != nil {
+		obs.Filter = fp.record()
+		res.Errorf("%v", err)
+		_ = res.Observe(obs)
+		return res
+	}
+	obs.Filter = fp.record()
+	if fp.own != nil {
+		res.Verdict, res.Reason = judgeFiltered(cfg, fp.stats(), refusedAny(obs.Cases), fc.verdicts, fc.reasons)
+	} else {
+		res.Verdict, res.Reason = judgeSystemFiltered(fp, fc.attached, fc.verdicts, fc.reasons)
+	}
+	if err := res.Observe(obs); err != nil {
+		res.Errorf("%v", err)
+	}
+	return res
+}
+
+// filterCaseResults are the cases repeated through the filter, judged one
+// by one; the check's verdict combines them with what the filter did.
+type filterCaseResults struct {
+	verdicts []check.Verdict
+	reasons  []string
+	// attached: the kernel attached some socket of the check to the
+	// machine's content filter (macOS), so a pass covered the filter.
+	attached bool
+}
+
+// runFilterCases runs every case of filterCases in turn, appends each
+// one's observation to obs.Cases and judges it. The first case the harness
+// could not run ends the loop: its error, prefixed with the case's
+// destination, is returned, and obs holds the cases observed so far, that
+// one included, so the error result still shows what was seen.
+func runFilterCases(ctx context.Context, lab *harness.Lab, peer *peer4.Host, p Params, fp filterPath, obs *FilteredObservation) (filterCaseResults, error) {
+	var fc filterCaseResults
 	for _, id := range filterCases {
 		c, _ := CaseByID(id)
 		o, err := observeCase(ctx, lab, peer, c, p)
 		obs.Cases = append(obs.Cases, o)
 		if err != nil {
-			obs.Filter = fp.record()
-			res.Errorf("%s: %v", c.To, err)
-			_ = res.Observe(obs)
-			return res
+			return fc, fmt.Errorf("%s: %v", c.To, err)
 		}
 		v, why := Judge(c.Call(), p.Timeout, o.SocketRecords)
-		verdicts = append(verdicts, v)
+		fc.verdicts = append(fc.verdicts, v)
 		why = fmt.Sprintf("%s (%s): %s", c.To, c.ID, why)
 		if fp.own == nil {
 			// The machine's filter: what cfil saw is the evidence (the
 			// reinject failure's kernel lines, if any).
 			why = withFilterNote(why, o.CFIL)
 		}
-		reasons = append(reasons, why)
-		attached = attached || (o.CFIL != nil && o.CFIL.FilterOnPath)
+		fc.reasons = append(fc.reasons, why)
+		fc.attached = fc.attached || (o.CFIL != nil && o.CFIL.FilterOnPath)
 	}
-	obs.Filter = fp.record()
-	if fp.own != nil {
-		res.Verdict, res.Reason = judgeFiltered(cfg, fp.stats(), refusedAny(obs.Cases), verdicts, reasons)
-	} else {
-		res.Verdict, res.Reason = judgeSystemFiltered(fp, attached, verdicts, reasons)
-	}
-	if err := res.Observe(obs); err != nil {
-		res.Errorf("%v", err)
-	}
-	return res
+	return fc, nil
 }
 
 // judgeSystemFiltered combines the cases' verdicts when the machine's own
