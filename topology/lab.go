@@ -138,64 +138,113 @@ func (l *Lab) Validate() error {
 	if len(l.Links) == 0 {
 		return fmt.Errorf("lab %s has no links", l.Name)
 	}
-	seenLink := map[string]bool{}
-	seenIf := map[string]bool{}
-	seenMAC := map[string]string{}
-	useMAC := func(mac net.HardwareAddr, who string) error {
-		if len(mac) != 6 {
-			return fmt.Errorf("lab %s: %s has no valid 6-byte MAC", l.Name, who)
-		}
-		if prev, ok := seenMAC[mac.String()]; ok {
-			return fmt.Errorf("lab %s: %s and %s share MAC %s", l.Name, prev, who, mac)
-		}
-		seenMAC[mac.String()] = who
-		return nil
-	}
+	v := labValidator{lab: l.Name, seenLink: map[string]bool{}, seenIf: map[string]bool{}, seenMAC: map[string]string{}}
 	for _, link := range l.Links {
-		if link.Name == "" || link.SUTIf == "" {
-			return fmt.Errorf("lab %s: every link needs a name and a SUT interface name", l.Name)
-		}
-		if len(link.SUTIf) > 15 {
-			return fmt.Errorf("lab %s: interface name %q is longer than 15 characters", l.Name, link.SUTIf)
-		}
-		if seenLink[link.Name] || seenIf[link.SUTIf] {
-			return fmt.Errorf("lab %s: link %s or interface %s declared twice", l.Name, link.Name, link.SUTIf)
-		}
-		seenLink[link.Name], seenIf[link.SUTIf] = true, true
-		if err := useMAC(link.SUTMAC, "SUT interface "+link.SUTIf); err != nil {
+		if err := v.link(link); err != nil {
 			return err
 		}
-		if link.SUTIPv4.IsValid() && !Documentation(link.SUTIPv4.Addr()) {
-			return fmt.Errorf("lab %s: SUT address %s is outside the documentation ranges", l.Name, link.SUTIPv4)
-		}
-		for _, r := range link.Routers {
-			if err := useMAC(r.MAC, "router "+r.Name); err != nil {
-				return err
-			}
-			if !r.LinkLocal.Is6() || !r.LinkLocal.IsLinkLocalUnicast() {
-				return fmt.Errorf("lab %s: router %s needs an fe80::/10 link-local address, has %s", l.Name, r.Name, r.LinkLocal)
-			}
-			for _, p := range r.Prefixes {
-				if !Documentation(p.Addr()) || p.Bits() != 64 {
-					return fmt.Errorf("lab %s: router %s advertises %s: prefixes must be /64 inside 2001:db8::/32", l.Name, r.Name, p)
-				}
-			}
-		}
-		for _, h := range link.Hosts {
-			if err := useMAC(h.MAC, "host "+h.Name); err != nil {
-				return err
-			}
-			addrs := append([]netip.Addr{}, h.IPv6...)
-			if h.IPv4.IsValid() {
-				addrs = append(addrs, h.IPv4)
-			}
-			for _, a := range addrs {
-				if !Documentation(a) && !a.IsLinkLocalUnicast() {
-					return fmt.Errorf("lab %s: host %s address %s is outside the documentation and link-local ranges", l.Name, h.Name, a)
-				}
-			}
+	}
+	return l.validateRoutes()
+}
+
+// labValidator carries what Validate has seen across the lab's links: link
+// names, interface names and MACs must be unique over the whole lab, not
+// only within a link, since every one becomes a kernel object or a frame
+// source beside the others.
+type labValidator struct {
+	lab      string
+	seenLink map[string]bool
+	seenIf   map[string]bool
+	// seenMAC says who already has a MAC, for the error naming both.
+	seenMAC map[string]string
+}
+
+// useMAC claims mac for who, refusing a missing or shared one.
+func (v *labValidator) useMAC(mac net.HardwareAddr, who string) error {
+	if len(mac) != 6 {
+		return fmt.Errorf("lab %s: %s has no valid 6-byte MAC", v.lab, who)
+	}
+	if prev, ok := v.seenMAC[mac.String()]; ok {
+		return fmt.Errorf("lab %s: %s and %s share MAC %s", v.lab, prev, who, mac)
+	}
+	v.seenMAC[mac.String()] = who
+	return nil
+}
+
+// link validates one link: its own names, MAC and address first, then its
+// routers and hosts in declaration order, so the first error reported is
+// the first one in the declaration.
+func (v *labValidator) link(link Link) error {
+	if link.Name == "" || link.SUTIf == "" {
+		return fmt.Errorf("lab %s: every link needs a name and a SUT interface name", v.lab)
+	}
+	if len(link.SUTIf) > 15 {
+		return fmt.Errorf("lab %s: interface name %q is longer than 15 characters", v.lab, link.SUTIf)
+	}
+	if v.seenLink[link.Name] || v.seenIf[link.SUTIf] {
+		return fmt.Errorf("lab %s: link %s or interface %s declared twice", v.lab, link.Name, link.SUTIf)
+	}
+	v.seenLink[link.Name], v.seenIf[link.SUTIf] = true, true
+	if err := v.useMAC(link.SUTMAC, "SUT interface "+link.SUTIf); err != nil {
+		return err
+	}
+	if link.SUTIPv4.IsValid() && !Documentation(link.SUTIPv4.Addr()) {
+		return fmt.Errorf("lab %s: SUT address %s is outside the documentation ranges", v.lab, link.SUTIPv4)
+	}
+	for _, r := range link.Routers {
+		if err := v.router(r); err != nil {
+			return err
 		}
 	}
+	for _, h := range link.Hosts {
+		if err := v.host(h); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// router validates an emulated router: a MAC of its own, a link-local
+// source for its RAs, and only /64 documentation prefixes, so the SUT's
+// SLAAC addresses stay inside 2001:db8::/32.
+func (v *labValidator) router(r Router) error {
+	if err := v.useMAC(r.MAC, "router "+r.Name); err != nil {
+		return err
+	}
+	if !r.LinkLocal.Is6() || !r.LinkLocal.IsLinkLocalUnicast() {
+		return fmt.Errorf("lab %s: router %s needs an fe80::/10 link-local address, has %s", v.lab, r.Name, r.LinkLocal)
+	}
+	for _, p := range r.Prefixes {
+		if !Documentation(p.Addr()) || p.Bits() != 64 {
+			return fmt.Errorf("lab %s: router %s advertises %s: prefixes must be /64 inside 2001:db8::/32", v.lab, r.Name, p)
+		}
+	}
+	return nil
+}
+
+// host validates an emulated host: a MAC of its own and addresses only from
+// the documentation or link-local ranges, never one the host's network
+// could route.
+func (v *labValidator) host(h Host) error {
+	if err := v.useMAC(h.MAC, "host "+h.Name); err != nil {
+		return err
+	}
+	addrs := append([]netip.Addr{}, h.IPv6...)
+	if h.IPv4.IsValid() {
+		addrs = append(addrs, h.IPv4)
+	}
+	for _, a := range addrs {
+		if !Documentation(a) && !a.IsLinkLocalUnicast() {
+			return fmt.Errorf("lab %s: host %s address %s is outside the documentation and link-local ranges", v.lab, h.Name, a)
+		}
+	}
+	return nil
+}
+
+// validateRoutes checks the SUT's build-time routes once every link is
+// known valid: each must leave through a declared link and have both a
+// destination and a gateway.
+func (l *Lab) validateRoutes() error {
 	for _, rt := range l.Routes {
 		if _, ok := l.Link(rt.Link); !ok {
 			return fmt.Errorf("lab %s: route to %s names unknown link %q", l.Name, rt.Dst, rt.Link)
