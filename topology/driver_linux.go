@@ -57,8 +57,34 @@ func (linuxDriver) Realize(ctx context.Context, lab Lab, opts Options) (inst Ins
 			inst = nil
 		}
 	}()
+	if err := l.openNamespaces(opts.RunID); err != nil {
+		return nil, err
+	}
+	if opts.CaptureFile != "" {
+		if l.capture, err = NewCapture(opts.CaptureFile); err != nil {
+			return nil, err
+		}
+	}
+	if err := l.build(ctx); err != nil {
+		return nil, err
+	}
+	if err := l.awaitCarrier(ctx); err != nil {
+		return nil, err
+	}
+	if err := l.awaitLinkLocal(ctx); err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// openNamespaces creates the lab's two named namespaces, the SUT's (with
+// its sysctls set and loopback up) and the wire's, named after the run so
+// that nothing collides with another run or the host, and opens a netlink
+// handle in each. A namespace is recorded in l as soon as it exists, even
+// when a later step fails, so that Close removes it.
+func (l *linuxLab) openNamespaces(runID string) (err error) {
 	seq, pid := nextSeq(), os.Getpid()
-	sutName, wireName := ObjectName(opts.RunID, pid, seq, "sut"), ObjectName(opts.RunID, pid, seq, "wire")
+	sutName, wireName := ObjectName(runID, pid, seq, "sut"), ObjectName(runID, pid, seq, "wire")
 
 	if l.sutNS, err = newNamedNamespace(sutName, func() error {
 		if err := applySysctls(sutSysctls); err != nil {
@@ -73,46 +99,42 @@ func (linuxDriver) Realize(ctx context.Context, lab Lab, opts Options) (inst Ins
 		l.names = append(l.names, sutName)
 	}
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if l.wireNS, err = newNamedNamespace(wireName, func() error { return applySysctls(wireSysctls) }); l.wireNS.IsOpen() {
 		l.names = append(l.names, wireName)
 	}
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if l.sutH, err = netlink.NewHandleAt(l.sutNS); err != nil {
-		return nil, fmt.Errorf("netlink in %s: %w", sutName, err)
+		return fmt.Errorf("netlink in %s: %w", sutName, err)
 	}
 	if l.wireH, err = netlink.NewHandleAt(l.wireNS); err != nil {
-		return nil, fmt.Errorf("netlink in %s: %w", wireName, err)
+		return fmt.Errorf("netlink in %s: %w", wireName, err)
 	}
-	if opts.CaptureFile != "" {
-		if l.capture, err = NewCapture(opts.CaptureFile); err != nil {
-			return nil, err
-		}
-	}
-	for i, link := range lab.Links {
+	return nil
+}
+
+// build adds the lab's links in declaration order, stopping between links
+// when ctx is done, then the SUT's routes, which leave through the links'
+// SUT interfaces and so need them to exist first.
+func (l *linuxLab) build(ctx context.Context) error {
+	for i, link := range l.lab.Links {
 		if err := ctx.Err(); err != nil {
-			return nil, err
+			return err
 		}
 		if err := l.addLink(i, link); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	for _, r := range lab.Routes {
+	for _, r := range l.lab.Routes {
 		idx := l.sutIndex[r.Link]
 		if err := inNamespace(l.sutNS, func() error { return addRoute(r, idx) }); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	if err := l.awaitCarrier(ctx); err != nil {
-		return nil, err
-	}
-	if err := l.awaitLinkLocal(ctx); err != nil {
-		return nil, err
-	}
-	return l, nil
+	return nil
 }
 
 // awaitCarrier waits, on the kernel's link events, until the wire end of
