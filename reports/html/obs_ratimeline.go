@@ -57,7 +57,24 @@ func decodeRATimelines(raw []byte) ([]observation.RATimeline, bool) {
 	return tls, true
 }
 
+// writeRATimeline writes one lab's timeline: a heading with its routers,
+// the table of events, then the check's notes on the lab.
 func writeRATimeline(b *strings.Builder, tl *observation.RATimeline) {
+	writeRATimelineHead(b, tl)
+	writeRATimelineTable(b, tl)
+	if len(tl.Notes) > 0 {
+		w := b.WriteString
+		w(`<ul class="facts">`)
+		for _, n := range tl.Notes {
+			w(`<li>` + esc(n) + `</li>`)
+		}
+		w("</ul>\n")
+	}
+}
+
+// writeRATimelineHead writes the lab's heading and the sentence naming its
+// routers (with their addresses, so the columns below need only the name).
+func writeRATimelineHead(b *strings.Builder, tl *observation.RATimeline) {
 	w := b.WriteString
 	w(`<h4>` + esc(tl.Lab))
 	if tl.ObservationOnly {
@@ -71,6 +88,13 @@ func writeRATimeline(b *strings.Builder, tl *observation.RATimeline) {
 		w(`router <strong>` + esc(r.Name) + `</strong> <span class="mono">` + esc(r.LinkLocal) + ` ` + esc(r.MAC) + `</span> on ` + esc(r.Link))
 	}
 	w(`. Times in ms from the start of the lab's routers.</p>`)
+}
+
+// writeRATimelineTable writes the events' table: one column per router,
+// then the SUT's tables and the new flows, one row per event, and a row of
+// its own wherever the check's timeline starts a step.
+func writeRATimelineTable(b *strings.Builder, tl *observation.RATimeline) {
+	w := b.WriteString
 	w(`<div class="scroll"><table class="ra"><thead><tr><th>ms</th>`)
 	col := map[string]int{}
 	for i, r := range tl.Routers {
@@ -89,45 +113,48 @@ func writeRATimeline(b *strings.Builder, tl *observation.RATimeline) {
 				w(`<tr><td colspan="` + strconv.Itoa(ncol) + `"><strong>` + esc(step) + `</strong></td></tr>`)
 			}
 		}
-		if e.Flow != nil && e.Flow.Judged && e.Flow.Outcome != "" && e.Flow.Outcome != "as expected" {
-			w(`<tr class="bad">`)
-		} else {
-			w(`<tr>`)
-		}
-		w(`<td class="mono">` + esc(strconv.FormatFloat(e.AtMS, 'f', 1, 64)) + `</td>`)
-		cells := make([]string, ncol-1)
-		switch {
-		case e.RA != nil:
-			i, ok := col[e.RA.Router]
-			if !ok {
-				i = len(tl.Routers) // an unknown router's RA: shown in the tables' column, named
-				cells[i] = `router ` + esc(e.RA.Router) + `: `
-			}
-			cells[i] += raCell(e.RA)
-		case e.Effect != nil:
-			cells[len(tl.Routers)] = effectCell(e.Effect)
-		case e.Address != nil:
-			cells[len(tl.Routers)] = addressCell(e.Address)
-		case e.Flow != nil:
-			cells[len(tl.Routers)+1] = flowCell(e.Flow)
-		}
-		for _, c := range cells {
-			if c == "" {
-				w(`<td></td>`)
-			} else {
-				w(`<td>` + c + `</td>`)
-			}
-		}
-		w("</tr>\n")
+		writeRAEventRow(b, tl, e, col)
 	}
 	w("</tbody></table></div>\n")
-	if len(tl.Notes) > 0 {
-		w(`<ul class="facts">`)
-		for _, n := range tl.Notes {
-			w(`<li>` + esc(n) + `</li>`)
-		}
-		w("</ul>\n")
+}
+
+// writeRAEventRow writes one event's row: its time, then the event in the
+// column it belongs to (the sending router's for an RA, the tables' for an
+// effect or an address, the flows' for a flow), the other cells empty. A
+// flow judged against expectation is marked so the eye finds it.
+func writeRAEventRow(b *strings.Builder, tl *observation.RATimeline, e *observation.TimelineEvent, col map[string]int) {
+	w := b.WriteString
+	if e.Flow != nil && e.Flow.Judged && e.Flow.Outcome != "" && e.Flow.Outcome != "as expected" {
+		w(`<tr class="bad">`)
+	} else {
+		w(`<tr>`)
 	}
+	w(`<td class="mono">` + esc(strconv.FormatFloat(e.AtMS, 'f', 1, 64)) + `</td>`)
+	// One cell per router, then the tables' and the flows'.
+	cells := make([]string, len(tl.Routers)+2)
+	switch {
+	case e.RA != nil:
+		i, ok := col[e.RA.Router]
+		if !ok {
+			i = len(tl.Routers) // an unknown router's RA: shown in the tables' column, named
+			cells[i] = `router ` + esc(e.RA.Router) + `: `
+		}
+		cells[i] += raCell(e.RA)
+	case e.Effect != nil:
+		cells[len(tl.Routers)] = effectCell(e.Effect)
+	case e.Address != nil:
+		cells[len(tl.Routers)] = addressCell(e.Address)
+	case e.Flow != nil:
+		cells[len(tl.Routers)+1] = flowCell(e.Flow)
+	}
+	for _, c := range cells {
+		if c == "" {
+			w(`<td></td>`)
+		} else {
+			w(`<td>` + c + `</td>`)
+		}
+	}
+	w("</tr>\n")
 }
 
 // lifetime renders seconds, "∞" for the all-ones lifetime.
