@@ -22,16 +22,7 @@ func init() {
 		catalog.Register(catalog.Entry{
 			Descriptor: check.Descriptor{ID: c.ID, Title: c.Title, Spec: Spec, Suite: "sockets", Labels: []string{"sockets", "mapped-sendto"}, View: observation.ViewFirstDatagram},
 			Run:        func(ctx context.Context, env *harness.Env) check.Result { return Run(ctx, env, c, paramsOf(env)) },
-			Proofs: append([]catalog.Proof{
-				{Name: "stock", Want: check.Pass},
-				{Name: "drop-first-datagram-per-flow", Want: check.Fail, Fault: DropFirstPerFlow(FaultPath(c)), Params: shortWindow,
-					Reason: `1st datagram lost 10/10 \(10 silent drops: (sendto|send) said success but nothing arrived, 10 of them while a later datagram of the same socket did\); 2nd datagram delivered 10/10`},
-				// The SUT refusing the datagrams (a packet filter's DROP on
-				// output: EPERM): the stack's answer, a fail naming the call
-				// and the errno (checks_linux_test.go has more refusals).
-				{Name: "refused-by-packet-filter", Want: check.Fail, Fault: harness.ShellFault("iptables -I OUTPUT -p udp -j DROP"),
-					Reason: `1st datagram lost 10/10 \(10 failed with an errno: (sendto|send) EPERM ×10\)`},
-			}, heldProofs(c)...),
+			Proofs:     caseProofs(c),
 		})
 	}
 	catalog.Register(catalog.Entry{
@@ -92,6 +83,22 @@ func init() {
 				Reason: `self \(sockets.mapped-sendto.self\): 1st datagram lost 10/10 \(10 failed with an errno: sendto EPERM ×10\)`},
 		},
 	})
+}
+
+// caseProofs are the proofs of a single case's check: the stock pass, the
+// seed's loss of every flow's first datagram on the case's own fault path,
+// and a refusal, then the held-datagram proofs of the cases that have them.
+func caseProofs(c Case) []catalog.Proof {
+	return append([]catalog.Proof{
+		{Name: "stock", Want: check.Pass},
+		{Name: "drop-first-datagram-per-flow", Want: check.Fail, Fault: DropFirstPerFlow(FaultPath(c)), Params: shortWindow,
+			Reason: `1st datagram lost 10/10 \(10 silent drops: (sendto|send) said success but nothing arrived, 10 of them while a later datagram of the same socket did\); 2nd datagram delivered 10/10`},
+		// The SUT refusing the datagrams (a packet filter's DROP on
+		// output: EPERM): the stack's answer, a fail naming the call
+		// and the errno (checks_linux_test.go has more refusals).
+		{Name: "refused-by-packet-filter", Want: check.Fail, Fault: harness.ShellFault("iptables -I OUTPUT -p udp -j DROP"),
+			Reason: `1st datagram lost 10/10 \(10 failed with an errno: (sendto|send) EPERM ×10\)`},
+	}, heldProofs(c)...)
 }
 
 // heldProofs are the proofs that a slow filter is not taken for a lossy
