@@ -2,7 +2,6 @@ package mapped
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
@@ -24,7 +23,7 @@ func Judge(call string, timeout time.Duration, socks []SocketRecord) (check.Verd
 			kept = append(kept, fmt.Sprintf("%s datagram delivered %d/%d", Ordinal(r.Number), r.Delivered, r.Sent))
 			continue
 		}
-		lost = append(lost, fmt.Sprintf("%s datagram lost %d/%d (%s)", Ordinal(r.Number), r.Lost(), r.Sent, how(call, timeout, r)))
+		lost = append(lost, fmt.Sprintf("%s datagram lost %d/%d (%s)", Ordinal(r.Number), r.Lost(), r.Sent, how(call, timeout, r, r.ErrnoNames)))
 	}
 	if len(lost) == 0 {
 		return check.Pass, "every datagram delivered: " + strings.Join(kept, ", ")
@@ -32,8 +31,11 @@ func Judge(call string, timeout time.Duration, socks []SocketRecord) (check.Verd
 	return check.Fail, strings.Join(append(lost, kept...), "; ")
 }
 
-// how says how the n-th datagrams were lost, the seed's signature first.
-func how(call string, timeout time.Duration, r NumberRate) string {
+// how says how the n-th datagrams were lost, the seed's signature first:
+// call names the sending call in a silent drop's words, errnos counts the
+// refusals under the names to give them ("sendto EPERM", or "EPERM" where
+// cases of several calls are grouped).
+func how(call string, timeout time.Duration, r NumberRate, errnos map[string]int) string {
 	var parts []string
 	if r.SilentDrops > 0 {
 		p := fmt.Sprintf("%d silent %s: %s said success but nothing arrived",
@@ -45,12 +47,7 @@ func how(call string, timeout time.Duration, r NumberRate) string {
 		parts = append(parts, p)
 	}
 	if r.Errnos > 0 {
-		var names []string
-		for n, c := range r.ErrnoNames {
-			names = append(names, fmt.Sprintf("%s ×%d", n, c))
-		}
-		sort.Strings(names)
-		parts = append(parts, fmt.Sprintf("%d failed with an errno: %s", r.Errnos, strings.Join(names, ", ")))
+		parts = append(parts, fmt.Sprintf("%d failed with an errno: %s", r.Errnos, tally(errnos)))
 	}
 	if r.Late > 0 {
 		parts = append(parts, fmt.Sprintf("%d late: arrived after the %v window", r.Late, timeout))

@@ -598,26 +598,13 @@ func signature(timeout time.Duration, rates []NumberRate) string {
 			parts = append(parts, fmt.Sprintf("%s datagram delivered %d/%d", Ordinal(r.Number), r.Delivered, r.Sent))
 			continue
 		}
-		var how []string
-		if r.SilentDrops > 0 {
-			h := fmt.Sprintf("%d silent %s: the call said success but nothing arrived", r.SilentDrops, plural(r.SilentDrops, "drop", "drops"))
-			if r.Overtaken > 0 {
-				h += fmt.Sprintf(", %d of them while a later datagram of the same socket did", r.Overtaken)
-			}
-			how = append(how, h)
+		// The errno without its call: cases of several calls group here.
+		errnos := map[string]int{}
+		for n, c := range r.ErrnoNames {
+			_, e, _ := strings.Cut(n, " ")
+			errnos[e] += c
 		}
-		if r.Errnos > 0 {
-			errnos := map[string]int{}
-			for n, c := range r.ErrnoNames {
-				_, e, _ := strings.Cut(n, " ")
-				errnos[e] += c
-			}
-			how = append(how, fmt.Sprintf("%d failed with an errno: %s", r.Errnos, tally(errnos)))
-		}
-		if r.Late > 0 {
-			how = append(how, fmt.Sprintf("%d late: arrived after the %v window", r.Late, timeout))
-		}
-		parts = append(parts, fmt.Sprintf("%s datagram lost %d/%d (%s)", Ordinal(r.Number), r.Lost(), r.Sent, strings.Join(how, "; ")))
+		parts = append(parts, fmt.Sprintf("%s datagram lost %d/%d (%s)", Ordinal(r.Number), r.Lost(), r.Sent, how("the call", timeout, r, errnos)))
 	}
 	return strings.Join(parts, "; ")
 }
