@@ -104,20 +104,9 @@ type MatrixCase struct {
 	CFILLines []string `json:"cfil_lines,omitempty"`
 }
 
-// MatrixRate is the delivery of the n-th datagram across a case's sockets.
-type MatrixRate struct {
-	Number      int `json:"number"`
-	Sent        int `json:"sent"`
-	Delivered   int `json:"delivered"`
-	SilentDrops int `json:"silent_drops"`
-	Errnos      int `json:"errnos"`
-	Late        int `json:"late"`
-	// Overtaken: silent drops a later datagram of the same socket
-	// overtook (NumberRate.Overtaken).
-	Overtaken int `json:"overtaken,omitempty"`
-	// ErrnoNames counts the failures by "call ERRNO" ("sendmsg EINVAL").
-	ErrnoNames map[string]int `json:"errno_names,omitempty"`
-}
+// MatrixRate is the delivery of the n-th datagram across a case's sockets:
+// the same record as a first-datagram check's (ErrnoNames "sendmsg EINVAL").
+type MatrixRate = NumberRate
 
 // MatrixSocket is one fresh socket of a case.
 type MatrixSocket struct {

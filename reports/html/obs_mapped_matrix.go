@@ -207,10 +207,7 @@ func matrixDgCase(m *observation.MappedMatrix, c observation.MatrixCase) observa
 			dc.Bound = r.Bind != ""
 		}
 	}
-	for _, r := range c.Rates {
-		dc.ByNumber = append(dc.ByNumber, observation.NumberRate{Number: r.Number, Sent: r.Sent, Delivered: r.Delivered, SilentDrops: r.SilentDrops,
-			Errnos: r.Errnos, Late: r.Late, Overtaken: r.Overtaken, ErrnoNames: r.ErrnoNames})
-	}
+	dc.ByNumber = append([]observation.NumberRate(nil), c.Rates...)
 	for _, s := range c.Sockets {
 		ds := observation.SocketRecord{Index: s.Index}
 		// A text that is not an address and port stays out (zero): the

@@ -290,7 +290,7 @@ func (cs *matrixCases) judge(window time.Duration, obs *observation.MappedMatrix
 		results = append(results, cr)
 		oc := observation.MatrixCase{Name: sp.Name, Row: s.c.Row.Key(), Call: string(s.c.Call), Destination: string(s.c.To),
 			Expect: expectation(sp), Verdict: string(cr.verdict), Reason: cr.reason,
-			Rates: matrixRates(Rates(s.run.records)), Sockets: matrixSockets(s.run.records),
+			Rates: Rates(s.run.records), Sockets: matrixSockets(s.run.records),
 			CFILLines: linesOfCase(attr.LogLines, s.run.records)}
 		if fp.own != nil {
 			oc.FilterSeen = fp.own.SeenFrom(localPorts(s.run.records)...)
@@ -759,17 +759,7 @@ func which(rs []caseResult) string {
 	return fmt.Sprintf("%d cases (%s)", len(rs), strings.Join(names, ", "))
 }
 
-// matrixRates and matrixSockets are the case's records as the observation
-// holds them.
-func matrixRates(rs []NumberRate) []observation.MatrixRate {
-	out := make([]observation.MatrixRate, 0, len(rs))
-	for _, r := range rs {
-		out = append(out, observation.MatrixRate{Number: r.Number, Sent: r.Sent, Delivered: r.Delivered, SilentDrops: r.SilentDrops,
-			Errnos: r.Errnos, Late: r.Late, Overtaken: r.Overtaken, ErrnoNames: r.ErrnoNames})
-	}
-	return out
-}
-
+// matrixSockets is the case's records as the observation holds them.
 func matrixSockets(records []SocketRecord) []observation.MatrixSocket {
 	out := make([]observation.MatrixSocket, 0, len(records))
 	for _, s := range records {
