@@ -16,12 +16,31 @@ import (
 // churnOptions are the churn subcommand's flags beyond churn.Config.
 type churnOptions struct {
 	churn.Config
+	runFlags
+}
+
+// runFlags are the flags every measuring subcommand has.
+type runFlags struct {
 	// waitStdin: read one line from stdin before the first socket, so a parent
 	// can move the probe into a memory cgroup before it allocates anything.
 	waitStdin bool
 	// progress: write each sample to stderr as it is taken (see
 	// churn.ProgressPrefix), for a parent that may see the probe killed.
 	progress bool
+}
+
+// parse registers the run flags on fs, then parses args, which must all be
+// flags.
+func (r *runFlags) parse(fs *flag.FlagSet, args []string) error {
+	fs.BoolVar(&r.waitStdin, "wait-stdin", false, "wait for a line on stdin before starting")
+	fs.BoolVar(&r.progress, "progress", false, "write each sample to stderr as a progress line")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments: %q", fs.Args())
+	}
+	return nil
 }
 
 func parseChurnFlags(args []string, stderr io.Writer) (churnOptions, error) {
@@ -34,13 +53,8 @@ func parseChurnFlags(args []string, stderr io.Writer) (churnOptions, error) {
 	fs.IntVar(&o.SampleEvery, "sample-every", 0, "cycles between samples of the kernel's accounting (0: count/25)")
 	pause := fs.Duration("pause", time.Duration(churn.DefaultPause), "wait after the first failure before the recovery tries")
 	fs.IntVar(&o.RecoverTries, "recover-tries", churn.DefaultRecoverTries, "sockets tried after the pause")
-	fs.BoolVar(&o.waitStdin, "wait-stdin", false, "wait for a line on stdin before starting")
-	fs.BoolVar(&o.progress, "progress", false, "write each sample to stderr as a progress line")
-	if err := fs.Parse(args); err != nil {
+	if err := o.runFlags.parse(fs, args); err != nil {
 		return o, err
-	}
-	if fs.NArg() > 0 {
-		return o, fmt.Errorf("unexpected arguments: %q", fs.Args())
 	}
 	o.Pause = check.Duration(*pause)
 	if o.SampleEvery == 0 {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"flag"
-	"fmt"
 	"io"
 	"os"
 	"time"
@@ -14,8 +13,7 @@ import (
 // tcpOptions are the tcp subcommand's flags beyond tcpchurn.Config.
 type tcpOptions struct {
 	tcpchurn.Config
-	waitStdin bool
-	progress  bool
+	runFlags
 }
 
 func parseTCPFlags(args []string, stderr io.Writer) (tcpOptions, error) {
@@ -31,13 +29,8 @@ func parseTCPFlags(args []string, stderr io.Writer) (tcpOptions, error) {
 	drain := fs.Duration("drain", 15*time.Second, "longest wait after the last close for the control-block count to come back")
 	fs.IntVar(&o.Slack, "slack", 0, "control blocks above the start that still end the drain")
 	wait := fs.Duration("wait", time.Second, "rst: how long the peers may take to see the RSTs (once for all connections)")
-	fs.BoolVar(&o.waitStdin, "wait-stdin", false, "wait for a line on stdin before starting")
-	fs.BoolVar(&o.progress, "progress", false, "write each sample to stderr as a progress line")
-	if err := fs.Parse(args); err != nil {
+	if err := o.runFlags.parse(fs, args); err != nil {
 		return o, err
-	}
-	if fs.NArg() > 0 {
-		return o, fmt.Errorf("unexpected arguments: %q", fs.Args())
 	}
 	o.Drain, o.Wait = check.Duration(*drain), check.Duration(*wait)
 	if o.SampleEvery == 0 {
