@@ -133,7 +133,7 @@ func Resolve(configFile string, o Overrides) (*Plan, error) {
 // namespaces share run alone: catalog.Entry.Alone).
 func procsFor(procs int, sutIsHost bool) (int, string) {
 	if procs > 1 && sutIsHost {
-		return 1, fmt.Sprintf("procs %d asked, 1 used: the SUT is this machine, whose network every lab shares, so no two checks may run side by side", procs)
+		return 1, fmt.Sprintf("procs %d asked, 1 used: %s", procs, topology.HostSharedByLabs)
 	}
 	return procs, ""
 }

@@ -117,5 +117,9 @@ func SUTIsHost(d Driver) bool {
 	return ok && h.sutIsHost()
 }
 
+// HostSharedByLabs says why checks cannot run side by side where SUTIsHost:
+// a run (runplan) and a suite run by hand (suiterun) both say it.
+const HostSharedByLabs = "the SUT is this machine, whose network every lab shares, so no two checks may run side by side"
+
 // newOSDriver is set by the per-OS driver file.
 var newOSDriver func() (Driver, error)

@@ -52,7 +52,7 @@ func Load() (*runplan.Plan, error) {
 	// machine itself (runplan); a suite run by hand with --procs could.
 	if sc, _ := GinkgoConfiguration(); sc.ParallelTotal > 1 {
 		if d, err := topology.ForThisOS(); err == nil && topology.SUTIsHost(d) {
-			return nil, fmt.Errorf("%d parallel processes: the SUT is this machine, whose network every lab shares, so no two checks may run side by side: run with --procs 1", sc.ParallelTotal)
+			return nil, fmt.Errorf("%d parallel processes: %s: run with --procs 1", sc.ParallelTotal, topology.HostSharedByLabs)
 		}
 	}
 	plan = p
