@@ -23,6 +23,15 @@ func TestAccount(t *testing.T) {
 		b = "ipv6.rfc8028.multi-interface"
 		c = "sockets.mapped-sendto.self"
 	)
+	// wantCheck is what a check's accounted record must hold: verdict,
+	// tally string, not run, flaky, a reason fragment.
+	type wantCheck struct {
+		verdict check.Verdict
+		tally   string
+		notRun  bool
+		flaky   bool
+		reason  string
+	}
 	res := func(id string, v check.Verdict) check.Result {
 		return check.Result{ID: id, Verdict: v, Reason: string(v) + " reason"}
 	}
@@ -32,42 +41,23 @@ func TestAccount(t *testing.T) {
 		recorded map[string][]check.Result
 		died     map[string]check.Result
 		outs     []suiteOutcome
-		// want, per id: verdict, tally string, not run, flaky, a reason fragment
-		want map[string]struct {
-			verdict check.Verdict
-			tally   string
-			notRun  bool
-			flaky   bool
-			reason  string
-		}
-		ran    int
-		strays []string
+		want     map[string]wantCheck
+		ran      int
+		strays   []string
 	}{
 		{
 			name: "all recorded", repeat: 1,
 			recorded: map[string][]check.Result{a: {res(a, check.Fail)}, b: {res(b, check.Pass)}, c: {res(c, check.Pass)}},
 			outs:     []suiteOutcome{{name: "ipv6", ran: true}, {name: "sockets", ran: true}},
-			want: map[string]struct {
-				verdict check.Verdict
-				tally   string
-				notRun  bool
-				flaky   bool
-				reason  string
-			}{a: {check.Fail, "fail 1 of 1", false, false, "fail reason"}, c: {check.Pass, "pass 1 of 1", false, false, "pass reason"}},
-			ran: 3,
+			want:     map[string]wantCheck{a: {check.Fail, "fail 1 of 1", false, false, "fail reason"}, c: {check.Pass, "pass 1 of 1", false, false, "pass reason"}},
+			ran:      3,
 		},
 		{
 			name: "suite did not compile", repeat: 1,
 			recorded: map[string][]check.Result{a: {res(a, check.Fail)}, b: {res(b, check.Fail)}},
 			outs:     []suiteOutcome{{name: "ipv6", ran: true}, {name: "sockets", ran: true, why: "suite sockets did not compile: x.go:1"}},
-			want: map[string]struct {
-				verdict check.Verdict
-				tally   string
-				notRun  bool
-				flaky   bool
-				reason  string
-			}{c: {check.Error, "error 1 of 1", true, false, "did not run: suite sockets did not compile"}},
-			ran: 2,
+			want:     map[string]wantCheck{c: {check.Error, "error 1 of 1", true, false, "did not run: suite sockets did not compile"}},
+			ran:      2,
 		},
 		{
 			name: "repetitions: flaky, one died, the rest never ran", repeat: 4,
@@ -75,13 +65,7 @@ func TestAccount(t *testing.T) {
 				b: {res(b, check.Pass)}, "stray.check": {res("stray.check", check.Pass)}},
 			died: map[string]check.Result{b: {ID: b, Verdict: check.Error, Reason: "the check did not finish (panicked): boom"}},
 			outs: []suiteOutcome{{name: "ipv6", ran: true, why: "suite ipv6 ended before this check ran or finished"}, {name: "sockets", why: "the run was interrupted before its suite (sockets) started"}},
-			want: map[string]struct {
-				verdict check.Verdict
-				tally   string
-				notRun  bool
-				flaky   bool
-				reason  string
-			}{
+			want: map[string]wantCheck{
 				a: {check.Fail, "fail 1 of 4, pass 3 of 4", false, true, "fail 1 of 4, pass 3 of 4; repetition 2: fail reason"},
 				b: {check.Error, "error 3 of 4, pass 1 of 4", false, false, "repetition 2: the check did not finish (panicked): boom"},
 				c: {check.Error, "error 4 of 4", true, false, "interrupted before its suite (sockets) started"},
@@ -92,14 +76,8 @@ func TestAccount(t *testing.T) {
 			name: "suite ended normally without the spec", repeat: 1,
 			recorded: map[string][]check.Result{a: {res(a, check.Pass)}, b: {res(b, check.Pass)}},
 			outs:     []suiteOutcome{{name: "ipv6", ran: true}, {name: "sockets", ran: true}},
-			want: map[string]struct {
-				verdict check.Verdict
-				tally   string
-				notRun  bool
-				flaky   bool
-				reason  string
-			}{c: {check.Error, "error 1 of 1", true, false, "without a spec for this check"}},
-			ran: 2,
+			want:     map[string]wantCheck{c: {check.Error, "error 1 of 1", true, false, "without a spec for this check"}},
+			ran:      2,
 		},
 	}
 	for _, tt := range tests {
