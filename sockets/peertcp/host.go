@@ -229,16 +229,7 @@ func (h *Host) answerARP(req *layers.ARP) {
 		return
 	}
 	frame, err := peer4.ARPReply(h.decl.MAC, h.decl.IPv4, req)
-	if err == nil {
-		err = h.port.Send(frame)
-	}
-	if err != nil {
-		h.fail(err)
-		return
-	}
-	h.mu.Lock()
-	h.arps++
-	h.mu.Unlock()
+	h.sendCounted(frame, err, &h.arps)
 }
 
 // answerNS answers a solicitation for one of the host's IPv6 addresses
@@ -249,6 +240,12 @@ func (h *Host) answerNS(eth *layers.Ethernet, src netip.Addr, ns *layers.ICMPv6N
 		return
 	}
 	frame, err := ipv6.NeighborAdvertisement(h.decl.MAC, target, false, true, eth.SrcMAC, src)
+	h.sendCounted(frame, err, &h.nas)
+}
+
+// sendCounted sends an answer the host built (err: it could not) and
+// counts it in *n, a counter h.mu guards; a failure is the host's.
+func (h *Host) sendCounted(frame []byte, err error, n *int) {
 	if err == nil {
 		err = h.port.Send(frame)
 	}
@@ -257,7 +254,7 @@ func (h *Host) answerNS(eth *layers.Ethernet, src netip.Addr, ns *layers.ICMPv6N
 		return
 	}
 	h.mu.Lock()
-	h.nas++
+	*n++
 	h.mu.Unlock()
 }
 
